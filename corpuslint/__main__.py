@@ -1,0 +1,5 @@
+import sys
+
+from corpuslint.cli import main
+
+sys.exit(main())

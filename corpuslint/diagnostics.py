@@ -1,0 +1,79 @@
+"""The one data type every rule, phase and reporter shares."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected 'error' or 'warning')") from None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] (offsets into the decoded file text) with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    message: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule yields: a position in the document and a message. The runner adds the rest."""
+
+    line: int
+    column: int
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
+    code: str | None = None  # for rules that report under another code of their family
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "fixable": self.fix is not None,
+        }

@@ -1,0 +1,129 @@
+"""Document: the only place that reads a file. One read, one decode, one split, one parse."""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from corpuslint import front_matter as fm_module
+from corpuslint.front_matter import FrontMatter
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class ReadProblem:
+    """Why a file could not be linted (reported as IO001/IO002)."""
+
+    code: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass
+class Document:
+    path: str  # as shown to the user
+    text: str  # decoded, BOM removed, newlines normalised to "\n"
+    newline: str = "\n"
+    bom: bool = False
+    front_matter: FrontMatter | None = None
+    body_offset: int = 0  # character offset of the body in `text`
+    linkify: bool = False
+    read_problem: ReadProblem | None = None
+    cache: dict[str, Any] = field(default_factory=dict)  # analyses shared by rules of one family
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes, *, linkify: bool = False) -> Document:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        if bom:
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            problem = ReadProblem(
+                "IO001",
+                line,
+                column,
+                f"file is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+                f"({exc.reason}); the file was not linted",
+            )
+            return cls(path, "", bom=bom, read_problem=problem)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        doc = cls(path, text, newline=newline, bom=bom, linkify=linkify)
+        front, body_offset = fm_module.split(text)
+        doc.body_offset = body_offset
+        if front is not None:
+            doc.front_matter = fm_module.load(front)
+        return doc
+
+    @classmethod
+    def read(cls, path: str, display: str | None = None, *, linkify: bool = False) -> Document:
+        shown = display or path
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_FILE_BYTES:
+                problem = ReadProblem(
+                    "IO002",
+                    1,
+                    1,
+                    f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                    "it was not linted",
+                )
+                return cls(shown, "", read_problem=problem)
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            return cls(shown, "", read_problem=ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror}"))
+        return cls.from_bytes(shown, data, linkify=linkify)
+
+    # --- text geometry ------------------------------------------------------------------------
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.text.find
+        index = find("\n")
+        while index >= 0:
+            starts.append(index + 1)
+            index = find("\n", index + 1)
+        return starts
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        return self.line_starts[line - 1] + column - 1
+
+    # --- body ---------------------------------------------------------------------------------
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_offset :]
+
+    @cached_property
+    def body_line(self) -> int:
+        """0-based number of lines before the body: add it to a token's map to get a file line."""
+        return self.text.count("\n", 0, self.body_offset)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        from corpuslint.markdown import parse
+
+        return parse(self.body, linkify=self.linkify)

@@ -1,0 +1,3 @@
+"""Rule modules, one per family. Importing this package registers every rule."""
+
+from corpuslint.rules import io  # noqa: F401

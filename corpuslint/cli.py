@@ -1,0 +1,268 @@
+"""Command line: `corpuslint check`, `corpuslint rules`, `corpuslint rule CODE`, `corpuslint cache clear`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from corpuslint import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Lint Markdown article corpora: front matter against a JSON Schema, footnote hygiene, and the
+source links that footnotes cite.
+
+examples:
+  corpuslint check                       lint every *.md / *.markdown below the current directory
+  corpuslint check content/ --no-links   offline rules only (what a pre-commit hook runs)
+  corpuslint check --select FN           footnote rules only (prefixes select whole families)
+  corpuslint check --output-format json  machine-readable diagnostics
+  corpuslint rules                       list every rule
+  corpuslint rule FN001                  explain a rule
+"""
+
+
+def _codes(value: str) -> list[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from corpuslint.reporters import formats
+
+    parser = argparse.ArgumentParser(
+        prog="corpuslint", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"corpuslint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="lint files and directories",
+        description="Lint Markdown files. Exit status: 0 no errors, 1 errors found, 2 usage or configuration error.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
+    check.add_argument("--config", metavar="FILE", help="config file (default: the nearest corpuslint.toml, "
+                       ".corpuslint.toml or pyproject.toml with [tool.corpuslint], walking up)")
+    check.add_argument("--isolated", action="store_true", help="ignore every config file")
+    rules = check.add_argument_group("rule selection")
+    rules.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to enable (e.g. FN,FM003; ALL)")
+    rules.add_argument("--ignore", type=_codes, metavar="CODES", default=[], help="comma-separated codes or prefixes to disable")
+    output = check.add_argument_group("output")
+    output.add_argument("--output-format", choices=formats(), default=None,
+                        help="how to print diagnostics (default: text; github when GITHUB_ACTIONS is set)")
+    output.add_argument("--show-source", action="store_true", help="show the offending line with a caret (text format)")
+    output.add_argument("--statistics", action="store_true", help="count diagnostics per code instead of listing them")
+    output.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only; nothing when all is well")
+    output.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+    output.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
+    run = check.add_argument_group("running")
+    run.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: one per core)")
+    run.add_argument("--force-exclude", action="store_true",
+                     help="apply the config's exclude globs to files named on the command line too (for hooks)")
+    links = check.add_argument_group("links")
+    links.add_argument("--no-links", action="store_true", help="offline rules only: do not check links")
+    links.add_argument("--links-only", action="store_true", help="only check links")
+    links.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+    links.add_argument("--max-concurrency", type=_positive_int, metavar="N", help="requests in flight at once (default 64)")
+    links.add_argument("--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)")
+    links.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="limit for one request, redirects included (default 20)")
+
+    commands.add_parser("rules", help="list every rule", description="List every rule: code, name, severity, fixable.")
+    rule = commands.add_parser("rule", help="explain a rule", description="Print a rule's documentation.")
+    rule.add_argument("code", metavar="CODE")
+
+    cache = commands.add_parser("cache", help="manage the link cache")
+    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    clear = cache_commands.add_parser("clear", help="empty the link cache")
+    clear.add_argument("--config", metavar="FILE", help="config file whose cache to clear")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _list_rules()
+        if args.command == "rule":
+            return _explain_rule(args.code)
+        if args.command == "cache":
+            return _cache(args)
+    except KeyboardInterrupt:
+        print("corpuslint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return EXIT_OK
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def _error(message: str) -> int:
+    print(f"corpuslint: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _load_config(config_arg: str | None, isolated: bool = False):
+    from corpuslint.config import find_config, load_config
+
+    cwd = Path.cwd()
+    if isolated:
+        return load_config(None, cwd=cwd)
+    path = Path(config_arg) if config_arg else find_config(cwd)
+    return load_config(path, cwd=cwd)
+
+
+def _use_color(choice: str, stream) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _check(args: argparse.Namespace) -> int:
+    from corpuslint import registry, reporters
+    from corpuslint.config import ConfigError
+    from corpuslint.discovery import discover
+    from corpuslint.runner import RunOptions, run
+
+    if args.no_links and args.links_only:
+        return _error("--no-links and --links-only cannot be used together")
+    try:
+        config = _load_config(args.config, args.isolated)
+    except ConfigError as exc:
+        return _error(str(exc))
+    try:
+        registry.select_codes(args.select, args.ignore)
+    except ValueError as exc:
+        return _error(f"--select/--ignore: {exc}")
+
+    sources, missing = discover(args.paths, config, force_exclude=args.force_exclude)
+    for path in missing:
+        print(f"corpuslint: error: {path}: no such file or directory", file=sys.stderr)
+    if missing:
+        return EXIT_USAGE
+
+    overrides = {}
+    if args.max_concurrency:
+        overrides["max_concurrency"] = args.max_concurrency
+    if args.max_per_host:
+        overrides["max_per_host"] = args.max_per_host
+    if args.timeout:
+        overrides["timeout"] = args.timeout
+    options = RunOptions(
+        select=tuple(args.select) if args.select else None,
+        ignore=tuple(args.ignore),
+        jobs=args.jobs,
+        links=not args.no_links,
+        links_only=args.links_only,
+        use_cache=not args.no_cache,
+        progress=sys.stderr.isatty(),
+        link_overrides=overrides,
+    )
+    try:
+        report = run(sources, config, options)
+    except ConfigError as exc:
+        return _error(str(exc))
+
+    output_format = args.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    rules = registry.all_rules()
+    codes = {d.code for d in report.diagnostics}
+    from dataclasses import replace
+
+    report = replace(
+        report,
+        rule_docs={c: (rules[c].name, rules[c].summary, rules[c].doc) for c in codes if c in rules},
+        version=__version__,
+    )
+    sources_by_path = {}
+    if args.show_source:
+        from corpuslint.document import Document
+
+        for source in sources:
+            if any(d.path == source.display for d in report.diagnostics):
+                sources_by_path[source.display] = Document.read(source.path, source.display).lines
+    report_options = reporters.ReportOptions(
+        color=_use_color(args.color, sys.stdout) and output_format == "text",
+        quiet=args.quiet,
+        statistics=args.statistics,
+        show_source=args.show_source,
+        sources=sources_by_path,
+    )
+    reporters.get(output_format)(report, sys.stdout, report_options)
+    sys.stdout.flush()
+    if args.exit_zero:
+        return EXIT_OK
+    return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _list_rules() -> int:
+    from corpuslint import registry
+
+    rules = registry.all_rules()
+    width = max(len(r.name) for r in rules.values())
+    print(f"{'CODE':<6}  {'NAME':<{width}}  {'SEVERITY':<8}  FIX  SUMMARY")
+    for rule in rules.values():
+        fix = "yes" if rule.fixable else "-"
+        print(f"{rule.code:<6}  {rule.name:<{width}}  {str(rule.severity):<8}  {fix:<3}  {rule.summary}")
+    return EXIT_OK
+
+
+def _explain_rule(code: str) -> int:
+    from corpuslint import registry
+
+    rule = registry.get(code)
+    if rule is None:
+        return _error(f"unknown rule code {code!r} (see `corpuslint rules`)")
+    fixable = "yes" if rule.fixable else "no"
+    print(f"# {rule.name} ({rule.code})\n")
+    print(f"Default severity: {rule.severity}. Fixable: {fixable}.")
+    if rule.options:
+        print("Options: " + ", ".join(f"{k} = {v!r}" for k, v in rule.options.items()) + ".")
+    print()
+    print(rule.doc)
+    return EXIT_OK
+
+
+def _cache(args: argparse.Namespace) -> int:
+    from corpuslint.config import ConfigError
+
+    try:
+        config = _load_config(args.config)
+        from corpuslint.links.phase import clear_cache
+        from corpuslint.links.settings import settings_from_config
+
+        removed = clear_cache(settings_from_config(dict(config.links), config.root))
+    except ConfigError as exc:
+        return _error(str(exc))
+    except ValueError as exc:
+        return _error(str(exc))
+    print(f"Cleared {removed} cached link results.")
+    return EXIT_OK

@@ -1,0 +1,231 @@
+"""Find, load and validate configuration: corpuslint.toml or [tool.corpuslint] in pyproject.toml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpuslint.diagnostics import Severity
+
+CONFIG_NAMES = ("corpuslint.toml", ".corpuslint.toml", "pyproject.toml")
+DEFAULT_INCLUDE = ("*.md", "*.markdown")
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".corpuslint_cache",
+    ".tox",
+    ".nox",
+)
+TOP_LEVEL_KEYS = {"include", "exclude", "extend-exclude", "select", "ignore", "schemas", "rules", "links"}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key at fault."""
+
+
+@dataclass(frozen=True)
+class SchemaAssociation:
+    files: tuple[str, ...]
+    schema: Path
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    severity: Severity | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    root: Path
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    schemas: tuple[SchemaAssociation, ...] = ()
+    rules: Mapping[str, RuleConfig] = field(default_factory=dict)
+    links: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.path) if self.path else "(defaults)"
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid UTF-8") from None
+
+
+def find_config(start: Path) -> Path | None:
+    """Walk up from `start`; the first corpuslint.toml, .corpuslint.toml or pyproject.toml with
+    a [tool.corpuslint] table wins."""
+    for directory in (start, *start.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                data = _load_toml(candidate)
+                if "corpuslint" not in data.get("tool", {}):
+                    continue
+            return candidate
+    return None
+
+
+def load_config(path: Path | None, *, cwd: Path | None = None) -> Config:
+    cwd = cwd or Path.cwd()
+    if path is None:
+        return Config(path=None, root=cwd)
+    path = path.resolve()
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    data = _load_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("corpuslint", {})
+        prefix = "tool.corpuslint."
+    else:
+        prefix = ""
+    return _parse(data, path, prefix)
+
+
+def _parse(data: Mapping[str, Any], path: Path, prefix: str) -> Config:
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(f"{path}: {prefix}{key}: {message}")
+
+    unknown = sorted(set(data) - TOP_LEVEL_KEYS)
+    if unknown:
+        raise fail(unknown[0], f"unknown key (expected one of: {', '.join(sorted(TOP_LEVEL_KEYS))})")
+
+    def string_list(key: str) -> tuple[str, ...] | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail(key, "must be a list of non-empty strings")
+        return tuple(value)
+
+    root = path.parent
+    include = string_list("include") or DEFAULT_INCLUDE
+    exclude = string_list("exclude")
+    exclude = DEFAULT_EXCLUDE if exclude is None else exclude
+    exclude = exclude + (string_list("extend-exclude") or ())
+    select = string_list("select")
+    ignore = string_list("ignore") or ()
+
+    from corpuslint import registry
+
+    for key, codes in (("select", select or ()), ("ignore", ignore)):
+        try:
+            registry.select_codes(codes, None) if codes else None
+        except ValueError as exc:
+            raise fail(key, str(exc)) from None
+
+    schemas = []
+    raw_schemas = data.get("schemas", [])
+    if not isinstance(raw_schemas, list):
+        raise fail("schemas", "must be an array of tables ([[schemas]])")
+    for index, entry in enumerate(raw_schemas):
+        where = f"schemas[{index}]"
+        if not isinstance(entry, dict):
+            raise fail(where, "must be a table with `files` and `schema`")
+        extra = sorted(set(entry) - {"files", "schema"})
+        if extra:
+            raise fail(f"{where}.{extra[0]}", "unknown key (expected `files` and `schema`)")
+        files = entry.get("files")
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
+            raise fail(f"{where}.files", "must be a non-empty list of glob strings")
+        schema = entry.get("schema")
+        if not isinstance(schema, str) or not schema:
+            raise fail(f"{where}.schema", "must be the path of a JSON Schema file")
+        schema_path = (root / schema).resolve()
+        if not schema_path.is_file():
+            raise fail(f"{where}.schema", f"schema file not found: {schema_path}")
+        schemas.append(SchemaAssociation(tuple(files), schema_path))
+
+    rules: dict[str, RuleConfig] = {}
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, dict):
+        raise fail("rules", "must be a table of rule codes")
+    known = registry.all_rules()
+    for code, table in raw_rules.items():
+        rule = known.get(code.upper())
+        if rule is None:
+            raise fail(f"rules.{code}", "unknown rule code (see `corpuslint rules`)")
+        if not isinstance(table, dict):
+            raise fail(f"rules.{code}", "must be a table")
+        severity = None
+        options: dict[str, Any] = {}
+        for key, value in table.items():
+            if key == "severity":
+                try:
+                    severity = Severity.parse(str(value))
+                except ValueError as exc:
+                    raise fail(f"rules.{code}.severity", str(exc)) from None
+            elif key in rule.options:
+                default = rule.options[key]
+                if default is not None and not _same_kind(default, value):
+                    raise fail(
+                        f"rules.{code}.{key}",
+                        f"expected {type(default).__name__}, got {type(value).__name__}",
+                    )
+                options[key] = value
+            else:
+                allowed = ", ".join(["severity", *rule.options]) or "severity"
+                raise fail(f"rules.{code}.{key}", f"unknown option (allowed: {allowed})")
+        rules[rule.code] = RuleConfig(severity, options)
+
+    links = data.get("links", {})
+    if not isinstance(links, dict):
+        raise fail("links", "must be a table")
+    if links:
+        from corpuslint.links.settings import settings_from_config
+
+        try:
+            settings_from_config(links, root)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {prefix}{exc}") from None
+
+    return Config(
+        path=path,
+        root=root,
+        include=include,
+        exclude=exclude,
+        select=select,
+        ignore=ignore,
+        schemas=tuple(schemas),
+        rules=rules,
+        links=dict(links),
+    )
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, list)
+    return isinstance(value, type(default))

@@ -1,0 +1,250 @@
+"""files -> documents -> rules (a process pool when many) -> suppressions -> links -> sorted result."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpuslint import registry
+from corpuslint.config import Config, ConfigError
+from corpuslint.diagnostics import Diagnostic, Problem, Severity
+from corpuslint.discovery import SourceFile
+from corpuslint.document import Document
+from corpuslint.globs import matches
+from corpuslint.registry import RuleContext
+from corpuslint.reporters import Report
+from corpuslint.suppressions import Suppressions
+from corpuslint.suppressions import parse as parse_suppressions
+
+PARALLEL_THRESHOLD = 200  # below this many files a pool costs more than it saves
+CHUNK_SIZE = 50
+
+
+@dataclass(frozen=True)
+class LintPlan:
+    """Everything a worker needs to lint a file; picklable."""
+
+    document_codes: tuple[str, ...]
+    severities: Mapping[str, Severity]
+    options: Mapping[str, Mapping[str, Any]]
+    config_root: str
+    schema_globs: tuple[tuple[tuple[str, ...], str], ...]
+    links_scope: str | None  # None: links are not collected
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic]
+    links: list[Any] = field(default_factory=list)  # LinkOccurrence
+    suppressions: Suppressions | None = None
+    front_matter: Mapping[str, Any] | None = None  # for corpus-level rules
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    jobs: int | None = None
+    links: bool = True
+    links_only: bool = False
+    use_cache: bool = True
+    progress: bool = False
+    link_overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+def enabled_codes(config: Config, options: RunOptions) -> set[str]:
+    select = options.select if options.select is not None else config.select
+    ignore = tuple(config.ignore) + tuple(options.ignore)
+    codes = registry.select_codes(select, ignore)
+    rules = registry.all_rules()
+    if not options.links:
+        codes = {c for c in codes if rules[c].phase != "links"}
+    if options.links_only:
+        codes = {c for c in codes if rules[c].phase == "links"}
+    return codes
+
+
+def make_plan(config: Config, codes: set[str]) -> LintPlan:
+    rules = registry.all_rules()
+    severities = {}
+    options = {}
+    for code, rule in rules.items():
+        override = config.rules.get(code)
+        severities[code] = (override.severity if override and override.severity else None) or rule.severity
+        options[code] = {**rule.options, **(override.options if override else {})}
+    link_codes = {c for c in codes if rules[c].phase == "links"}
+    scope = None
+    if link_codes:
+        scope = str(config.links.get("scope", "footnotes"))
+    return LintPlan(
+        document_codes=tuple(sorted(c for c in codes if rules[c].phase == "document")),
+        severities=severities,
+        options=options,
+        config_root=str(config.root),
+        schema_globs=tuple((a.files, str(a.schema)) for a in config.schemas),
+        links_scope=scope,
+    )
+
+
+# --- per file (runs in worker processes) -----------------------------------------------------
+
+_schema_cache: dict[str, Any] = {}
+
+
+def _load_schema(path: str) -> Any:
+    if path not in _schema_cache:
+        from corpuslint.rules.frontmatter import load_schema
+
+        _schema_cache[path] = load_schema(path)
+    return _schema_cache[path]
+
+
+def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any, str | None, Problem | None]:
+    """The schema that applies: a `$schema` key in the front matter, else the first config glob."""
+    fm = doc.front_matter
+    declared = fm.data.get("$schema") if fm is not None and isinstance(fm.data, dict) else None
+    if isinstance(declared, str) and declared:
+        if "://" in declared:
+            line, column = fm.position(("$schema",))
+            return None, None, Problem(line, column, f"$schema: only local schema files are supported, not {declared!r}", code="FM003")
+        schema_path = str((Path(source.path).parent / declared).resolve())
+        try:
+            return _load_schema(schema_path), schema_path, None
+        except (OSError, ValueError) as exc:
+            line, column = fm.position(("$schema",))
+            return None, None, Problem(line, column, f"$schema: cannot use {declared!r}: {exc}", code="FM003")
+    if plan.schema_globs:
+        try:
+            rel = Path(source.path).resolve().relative_to(plan.config_root).as_posix()
+        except ValueError:
+            rel = None
+        if rel is not None:
+            for globs, schema_path in plan.schema_globs:
+                if matches(rel, globs):
+                    return _load_schema(schema_path), schema_path, None
+    return None, None, None
+
+
+def lint_file(source: SourceFile, plan: LintPlan) -> FileResult:
+    doc = Document.read(source.path, source.display, linkify=plan.links_scope is not None)
+    if doc.read_problem is not None:
+        problem = doc.read_problem
+        diagnostic = Diagnostic(
+            source.display, problem.line, problem.column, problem.code,
+            plan.severities.get(problem.code, Severity.ERROR), problem.message,
+        )
+        return FileResult(source.display, [diagnostic])
+    rules = registry.all_rules()
+    schema, schema_source, schema_problem = _schema_for(doc, source, plan)
+    problems: list[tuple[str, Problem]] = []
+    if schema_problem is not None:
+        problems.append(("FM003", schema_problem))
+    for code in plan.document_codes:
+        rule = rules[code]
+        context = RuleContext(options=plan.options[code], schema=schema, schema_source=schema_source)
+        for problem in rule.check(doc, context):
+            problems.append((problem.code or code, problem))
+    enabled = set(plan.document_codes)
+    diagnostics = [
+        Diagnostic(
+            source.display, p.line, p.column, code, plan.severities[code], p.message,
+            p.end_line, p.end_column, p.fix,
+        )
+        for code, p in problems
+        if code in enabled
+    ]
+    suppressions = parse_suppressions(doc.text)
+    if suppressions is not None:
+        diagnostics = suppressions.filter(diagnostics)
+    links: list[Any] = []
+    if plan.links_scope is not None:
+        from corpuslint.links.extract import extract_links
+
+        links = extract_links(doc, plan.links_scope)
+    fm_data = doc.front_matter.data if doc.front_matter is not None and doc.front_matter.ok else None
+    return FileResult(source.display, diagnostics, links, suppressions, fm_data)
+
+
+def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:
+    return [lint_file(source, plan) for source in sources]
+
+
+def lint_files(sources: list[SourceFile], plan: LintPlan, jobs: int | None) -> Iterator[FileResult]:
+    workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
+        for source in sources:
+            yield lint_file(source, plan)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunks = [sources[i : i + CHUNK_SIZE] for i in range(0, len(sources), CHUNK_SIZE)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        for results in pool.map(_lint_chunk, chunks, [plan] * len(chunks)):
+            yield from results
+
+
+# --- the whole run -----------------------------------------------------------------------------
+
+
+def validate_schemas(config: Config) -> None:
+    for index, association in enumerate(config.schemas):
+        try:
+            _load_schema(str(association.schema))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{config.name}: schemas[{index}].schema: {exc}") from None
+
+
+def run(sources: list[SourceFile], config: Config, options: RunOptions) -> Report:
+    codes = enabled_codes(config, options)
+    plan = make_plan(config, codes)
+    validate_schemas(config)
+    diagnostics: list[Diagnostic] = []
+    results: list[FileResult] = []
+    for result in lint_files(sources, plan, options.jobs):
+        diagnostics.extend(result.diagnostics)
+        if result.links:
+            results.append(result)
+    link_stats = None
+    if plan.links_scope is not None:
+        link_diagnostics, link_stats = _links_phase(results, config, options, plan, codes)
+        diagnostics.extend(link_diagnostics)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return Report(diagnostics, len(sources), link_stats)
+
+
+def _links_phase(
+    results: Iterable[FileResult], config: Config, options: RunOptions, plan: LintPlan, enabled: set[str]
+) -> tuple[list[Diagnostic], Mapping[str, int]]:
+    from dataclasses import replace
+
+    from corpuslint.links.phase import run_links_phase
+    from corpuslint.links.settings import settings_from_config
+
+    settings = settings_from_config(dict(config.links), config.root)
+    if options.link_overrides:
+        settings = replace(settings, **options.link_overrides)
+    suppressions = {}
+    occurrences = []
+    for result in results:
+        occurrences.extend(result.links)
+        if result.suppressions is not None:
+            suppressions[result.path] = result.suppressions
+    outcome = run_links_phase(occurrences, settings, use_cache=options.use_cache, progress=options.progress)
+    diagnostics = []
+    for occurrence, code, message in outcome.problems:
+        if code not in enabled:
+            continue
+        diagnostic = Diagnostic(
+            occurrence.path, occurrence.line, occurrence.column, code, plan.severities[code], message,
+            occurrence.end_line, occurrence.end_column,
+        )
+        file_suppressions = suppressions.get(occurrence.path)
+        if file_suppressions is None or not file_suppressions.suppresses(diagnostic):
+            diagnostics.append(diagnostic)
+    return diagnostics, dict(outcome.stats)

@@ -42,18 +42,58 @@ FN_RATE = 0.25
 # --- vocabulary (invented for this benchmark) --------------------------------------------------
 
 ORGS = [
-    "星河智能", "蓝鲸云", "青松科技", "远航数据", "北辰实验室", "灵犀模型", "晨光芯片", "海岸计算",
-    "松果机器人", "天枢研究院", "Nimbus Labs", "Orbital AI", "Quanta Systems", "Helix Cloud",
+    "星河智能",
+    "蓝鲸云",
+    "青松科技",
+    "远航数据",
+    "北辰实验室",
+    "灵犀模型",
+    "晨光芯片",
+    "海岸计算",
+    "松果机器人",
+    "天枢研究院",
+    "Nimbus Labs",
+    "Orbital AI",
+    "Quanta Systems",
+    "Helix Cloud",
 ]
 TOPICS = [
-    "大模型", "推理芯片", "开源生态", "端侧智能", "数据治理", "多模态检索", "智能体平台", "云端算力",
-    "编程助手", "企业知识库", "模型评测", "隐私计算", "自动驾驶", "语音交互",
+    "大模型",
+    "推理芯片",
+    "开源生态",
+    "端侧智能",
+    "数据治理",
+    "多模态检索",
+    "智能体平台",
+    "云端算力",
+    "编程助手",
+    "企业知识库",
+    "模型评测",
+    "隐私计算",
+    "自动驾驶",
+    "语音交互",
 ]
 VERBS = [
-    "正在加速布局", "宣布全面升级", "悄然调整了", "重新定义了", "大幅投入", "公开展示了",
-    "持续押注", "首次开放了", "低调测试了", "计划收缩",
+    "正在加速布局",
+    "宣布全面升级",
+    "悄然调整了",
+    "重新定义了",
+    "大幅投入",
+    "公开展示了",
+    "持续押注",
+    "首次开放了",
+    "低调测试了",
+    "计划收缩",
 ]
-ADVERBS = ["据知情人士透露，", "从公开资料看，", "值得注意的是，", "事实上，", "与此同时，", "业内普遍认为，", ""]
+ADVERBS = [
+    "据知情人士透露，",
+    "从公开资料看，",
+    "值得注意的是，",
+    "事实上，",
+    "与此同时，",
+    "业内普遍认为，",
+    "",
+]
 CLAUSES = [
     "这一变化背后是成本结构的深刻重塑",
     "其影响很可能会延伸到整个上下游产业链",
@@ -67,11 +107,25 @@ CLAUSES = [
     "短期内的收入贡献或许并不显著",
 ]
 HEADINGS = [
-    "技术路线的分歧", "商业模式的再思考", "生态伙伴的选择", "监管与合规的挑战", "用户与开发者的反应",
-    "算力成本的账本", "下一步的悬念", "竞争格局的演变", "从实验室到产品", "长期主义的代价",
+    "技术路线的分歧",
+    "商业模式的再思考",
+    "生态伙伴的选择",
+    "监管与合规的挑战",
+    "用户与开发者的反应",
+    "算力成本的账本",
+    "下一步的悬念",
+    "竞争格局的演变",
+    "从实验室到产品",
+    "长期主义的代价",
 ]
 SITES = ["科技观察", "数字前沿", "未来商业评论", "云端日报", "智能周刊", "极客视界", "产业研究"]
-DOMAINS = ["www.example.com", "news.example.org", "tech.example.net", "blog.example.cn", "zhuanlan.example.com"]
+DOMAINS = [
+    "www.example.com",
+    "news.example.org",
+    "tech.example.net",
+    "blog.example.cn",
+    "zhuanlan.example.com",
+]
 AUTHORS = ["林晓", "周明远", "陈思", "Alex Chen", "王一凡", "编辑部", ""]
 IMAGES = [
     '"images/default ({n}).png"',
@@ -112,7 +166,8 @@ class Article:
 
 def _date(rng: random.Random) -> tuple[str, int, int, int]:
     month, day = rng.randint(1, 12), rng.randint(1, 28)
-    stamp = f"2025-{month:02d}-{day:02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}+08:00"
+    hour, minute, second = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
+    stamp = f"2025-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}+08:00"
     return stamp, 2025, month, day
 
 
@@ -152,7 +207,9 @@ def _front_matter(art: Article, rng: random.Random, pool: list[str], defect: str
         # An indented key under a scalar value.
         art.expect("FM002", art.add("  featured: true"))
     if defect == "FM005" and variant != 2:
-        art.expect("FM005", art.add(f'featured_image: "/newsimages/selected_image_YYYY-{month:02d}-{day:02d}.jpg"'))
+        art.expect(
+            "FM005", art.add(f'featured_image: "/newsimages/selected_image_YYYY-{month:02d}-{day:02d}.jpg"')
+        )
     else:
         art.add(f"featured_image: {image}")
     if defect == "FM005" and variant == 2:
@@ -214,7 +271,9 @@ def _citation(rng: random.Random, month: int, day: int, with_url: bool, autolink
     return f"{author}（{when}）。[{title}]({url})。{site}。检索日期{when}。"
 
 
-def _body(art: Article, rng: random.Random, pool: list[str], defect: str | None, month: int, day: int) -> None:
+def _body(
+    art: Article, rng: random.Random, pool: list[str], defect: str | None, month: int, day: int
+) -> None:
     n = rng.randint(3, 7)
     swap_at = rng.randint(1, n - 1) if defect == "FN005" else None
     groups = _reference_sequence(rng, n, swap_at)
@@ -262,7 +321,7 @@ def _body(art: Article, rng: random.Random, pool: list[str], defect: str | None,
         elif trick == "table":
             art.add("| 公司 | 领域 | 来源 |")
             art.add("| --- | --- | --- |")
-            for label in (seen[:2] if len(seen) >= 2 else [None, None]):
+            for label in seen[:2] if len(seen) >= 2 else [None, None]:
                 source = f"见[^{label}]" if label else "—"
                 art.add(f"| {rng.choice(ORGS)} | {rng.choice(TOPICS)} | {source} |")
             art.add()
@@ -345,7 +404,9 @@ def generate(out_dir: Path, files: int, seed: int, schema: Path = SCHEMA) -> dic
         "counts": dict(sorted(Counter(d["code"] for d in diagnostics).items())),
         "diagnostics": diagnostics,
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out_dir / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     return manifest
 
 

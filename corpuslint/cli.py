@@ -204,11 +204,10 @@ def _check(args: argparse.Namespace) -> int:
     )
     sources_by_path = {}
     if args.show_source:
-        from corpuslint.document import Document
-
+        shown = {d.path for d in report.diagnostics}
         for source in sources:
-            if any(d.path == source.display for d in report.diagnostics):
-                sources_by_path[source.display] = Document.read(source.path, source.display).lines
+            if source.display in shown:
+                sources_by_path[source.display] = _display_lines(source.path)
     report_options = reporters.ReportOptions(
         color=_use_color(args.color, sys.stdout) and output_format == "text",
         quiet=args.quiet,
@@ -221,6 +220,16 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_OK
     return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _display_lines(path: str) -> list[str]:
+    """The file's lines for showing context; undecodable bytes shown as U+FFFD."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return []
+    return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").split("\n")
 
 
 def _list_rules() -> int:

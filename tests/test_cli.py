@@ -1,0 +1,151 @@
+"""The CLI as users meet it: exit statuses, output formats, rule docs, bad input without tracebacks."""
+
+import json
+
+import pytest
+
+BAD_BYTES = b"---\ntitle: t\n---\nabc\xff\n"
+
+
+def test_clean_corpus_exits_0_with_a_summary(corpus, cli):
+    root = corpus({"a.md": "Plain text.\n", "sub/b.markdown": "More.\n", "notes.txt": "ignored"})
+    result = cli("check", "--no-links", str(root))
+    assert result.code == 0
+    assert "All checks passed! (2 files checked)" in result.out
+
+
+def test_no_path_means_current_directory(corpus, cli):
+    root = corpus({"a.md": "x\n", "b.md": "y\n"})
+    result = cli("check", "--no-links", cwd=root)
+    assert "(2 files checked)" in result.out
+
+
+def test_error_exits_1_and_text_format_names_path_line_column(corpus, cli):
+    root = corpus({"bad.md": BAD_BYTES, "good.md": "ok\n"})
+    result = cli("check", "--no-links", ".", cwd=root)
+    assert result.code == 1
+    assert "bad.md:4:4: IO001 file is not valid UTF-8: byte 0xff at offset 20" in result.out
+    assert "Found 1 error and 0 warnings in 1 of 2 files." in result.out
+
+
+def test_exit_zero(corpus, cli):
+    root = corpus({"bad.md": BAD_BYTES})
+    assert cli("check", "--no-links", "--exit-zero", str(root)).code == 0
+
+
+def test_json_format(corpus, cli):
+    root = corpus({"bad.md": BAD_BYTES})
+    result = cli("check", "--no-links", "--output-format", "json", ".", cwd=root)
+    (item,) = result.json
+    assert item == {
+        "path": "bad.md", "line": 4, "column": 4, "end_line": None, "end_column": None,
+        "code": "IO001", "severity": "error", "fixable": False,
+        "message": "file is not valid UTF-8: byte 0xff at offset 20 (invalid start byte); the file was not linted",
+    }
+
+
+def test_github_format_is_workflow_commands(corpus, cli):
+    root = corpus({"dir/bad.md": BAD_BYTES})
+    result = cli("check", "--no-links", "--output-format", "github", ".", cwd=root)
+    first = result.out.splitlines()[0]
+    assert first.startswith("::error file=dir/bad.md,line=4,col=4,title=IO001::IO001 file is not valid UTF-8")
+
+
+def test_github_format_is_the_default_inside_actions(corpus, cli, monkeypatch):
+    root = corpus({"bad.md": BAD_BYTES})
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    from corpuslint.cli import main
+
+    assert main(["check", "--no-links"]) == 1
+
+
+def test_quiet_prints_nothing_when_clean(corpus, cli):
+    root = corpus({"a.md": "x\n"})
+    assert cli("check", "--no-links", "-q", str(root)).out == ""
+
+
+def test_statistics_counts_per_code(corpus, cli):
+    root = corpus({"a.md": BAD_BYTES, "b.md": BAD_BYTES})
+    result = cli("check", "--no-links", "--statistics", str(root))
+    assert result.out.splitlines()[0].split("\t")[:2] == ["     2", "IO001"]
+
+
+def test_show_source_draws_a_caret_under_the_column(corpus, cli):
+    root = corpus({"a.md": "---\ntitle: t\n---\n中文".encode() + b"\xff\n"})
+    result = cli("check", "--no-links", "--show-source", ".", cwd=root)
+    lines = result.out.splitlines()
+    assert lines[0].startswith("a.md:4:3: IO001")
+    assert lines[1] == "   4 | 中文\ufffd"
+    assert lines[2] == "     |     ^"
+
+
+def test_missing_path_is_a_usage_error(corpus, cli):
+    root = corpus({})
+    result = cli("check", "--no-links", "nope.md", cwd=root)
+    assert result.code == 2 and "nope.md: no such file or directory" in result.err
+
+
+def test_unknown_select_code_is_a_usage_error(corpus, cli):
+    root = corpus({"a.md": "x\n"})
+    result = cli("check", "--select", "ZZ", str(root))
+    assert result.code == 2 and "ZZ" in result.err
+
+
+def test_bad_flag_values_are_usage_errors(cli):
+    with pytest.raises(SystemExit) as info:
+        cli("check", "--jobs", "0")
+    assert info.value.code == 2
+
+
+def test_no_links_and_links_only_conflict(corpus, cli):
+    root = corpus({"a.md": "x\n"})
+    assert cli("check", "--no-links", "--links-only", str(root)).code == 2
+
+
+def test_rules_lists_every_code_and_rule_prints_its_doc(cli):
+    listing = cli("rules").out
+    assert "IO001" in listing and "invalid-utf8" in listing
+    doc = cli("rule", "io001").out
+    assert "## What it does" in doc and "## Why is this bad?" in doc and "## Example" in doc
+
+
+def test_every_registered_rule_has_a_complete_doc():
+    from corpuslint.registry import all_rules
+
+    for rule in all_rules().values():
+        for heading in ("## What it does", "## Why is this bad?", "## Example"):
+            assert heading in rule.doc, f"{rule.code} lacks {heading!r}"
+
+
+def test_unknown_rule_code(cli):
+    result = cli("rule", "XX001")
+    assert result.code == 2 and "unknown rule code" in result.err
+
+
+def test_empty_and_whitespace_files_lint_cleanly(corpus, cli):
+    root = corpus({"empty.md": b"", "blank.md": b"\n\n  \n", "bom.md": b"\xef\xbb\xbf"})
+    result = cli("check", "--no-links", "--output-format", "json", str(root))
+    assert result.code == 0 and result.json == []
+
+
+def test_output_is_identical_whatever_the_number_of_jobs(corpus, cli, monkeypatch):
+    from corpuslint import runner
+
+    monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 2)
+    files = {f"d{i % 3}/f{i}.md": (BAD_BYTES if i % 4 == 0 else b"[^x] text\n") for i in range(40)}
+    root = corpus(files)
+    one = cli("check", "--no-links", "--output-format", "json", "--jobs", "1", str(root)).out
+    two = cli("check", "--no-links", "--output-format", "json", "--jobs", "2", str(root)).out
+    assert one == two
+    assert len(json.loads(one)) >= 10
+
+
+def test_installed_entry_point_and_module_agree(corpus, run_installed):
+    root = corpus({"bad.md": BAD_BYTES})
+    result = run_installed("check", "--no-links", "--output-format", "json", ".", cwd=root)
+    assert result.code == 1, result.err
+    assert [d["code"] for d in json.loads(result.out)] == ["IO001"]
+    assert "Traceback" not in result.err
+    version = run_installed("--version", cwd=root)
+    assert version.code == 0 and version.out.startswith("corpuslint ")

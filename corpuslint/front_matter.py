@@ -3,12 +3,19 @@
 python-frontmatter's handlers decide which format a document opens with (YAML `---`, TOML `+++`,
 JSON `{`); the split and the load are done here because the library strips the text (losing line
 offsets) and silently drops metadata that is not a mapping.
+
+Front matter is untrusted input, so loading is bounded: the raw text has a size limit, and YAML is
+built from the parser's event stream by an iterative builder (no recursion, so 100,000 levels of
+nesting cannot overflow the C stack) with a nesting limit and a budget on the number of values,
+counted with aliases expanded (so an alias bomb stops early instead of exhausting memory).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,26 +37,44 @@ class FrontMatter:
     close_line: int | None  # 1-based line of the closing delimiter; None when unclosed
     data: Any = None
     error: tuple[int, int, str] | None = None  # (line, column, message) when it does not load
+    # (line, column) of every key (mapping entries) and item (sequence entries), by path. YAML
+    # positions are exact; TOML and JSON positions are those of the top-level keys, found by text.
     positions: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    # (path, line, column) of every repeated key after its first occurrence
     duplicates: list[tuple[JsonPath, int, int]] = field(default_factory=list)
-    # (path, line, column, value) of every string scalar, for rules that inspect values
+    # (path, line, column, value) of every string scalar, for rules that inspect values; the
+    # position is the scalar's first character (its opening quote when quoted) in YAML, the
+    # nearest known key's in TOML and JSON
     strings: list[tuple[JsonPath, int, int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.error is None and isinstance(self.data, dict)
 
-    def position(self, path: JsonPath) -> tuple[int, int]:
+    def position(self, path: Iterable[Any]) -> tuple[int, int]:
         """The position of the nearest known key or value on `path`; the opening delimiter for the root."""
+        path = tuple(path)
         for n in range(len(path), 0, -1):
-            found = self.positions.get(tuple(path[:n]))
+            found = self.positions.get(path[:n])
             if found:
                 return found
         return (self.open_line, 1)
 
 
+def format_path(path: Iterable[Any]) -> str:
+    """`tags[2]`, `params.author`: a path as users write it; empty for the root."""
+    text = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
 _TOML_BOUNDARY = re.compile(r"^\+{3,}[ \t]*$", re.MULTILINE)
 _YAML_CLOSE = re.compile(r"^(?:-{3,}|\.\.\.)[ \t]*$", re.MULTILINE)
+_JSON_CLOSE = re.compile(r"^\}[ \t]*$", re.MULTILINE)
 
 
 def split(text: str) -> tuple[FrontMatter | None, int]:
@@ -58,12 +83,15 @@ def split(text: str) -> tuple[FrontMatter | None, int]:
         return _split_delimited(text, "yaml", _YAML_CLOSE)
     if _TOML_BOUNDARY.match(text):
         return _split_delimited(text, "toml", _TOML_BOUNDARY)
-    if JSONHandler.FM_BOUNDARY.match(text) and text.startswith("{\n"):
-        close = re.compile(r"^\}[ \t]*$", re.MULTILINE).search(text)
+    if JSONHandler.FM_BOUNDARY.match(text) and re.match(r"\{[ \t]*\n", text):
+        close = _JSON_CLOSE.search(text)
         if close:
             raw = text[: close.end()]
             body_start = _after_line(text, close.end())
             return FrontMatter("json", raw, 1, 1, raw.count("\n") + 1), body_start
+        fm = FrontMatter("json", text, 1, 1, None)
+        fm.error = (1, 1, "front matter is not closed: no line holding only `}` ends the JSON object")
+        return fm, len(text)
     return None, 0
 
 
@@ -72,7 +100,8 @@ def _split_delimited(text: str, fmt: str, closing: re.Pattern[str]) -> tuple[Fro
     close = closing.search(text, raw_start)
     if close is None:
         fm = FrontMatter(fmt, text[raw_start:], 1, 2, None)
-        fm.error = (1, 1, "front matter is not closed: no closing delimiter line")
+        delimiter = "`---`" if fmt == "yaml" else "`+++`"
+        fm.error = (1, 1, f"front matter is not closed: no closing {delimiter} line")
         return fm, len(text)
     raw = text[raw_start : close.start()]
     close_line = text.count("\n", 0, close.start()) + 1
@@ -85,10 +114,17 @@ def _after_line(text: str, offset: int) -> int:
 
 
 def load(fm: FrontMatter) -> FrontMatter:
+    """Parse `fm.raw` into `fm.data`, or set `fm.error`. Never raises for any input text."""
     if fm.error is not None:
         return fm
-    if len(fm.raw.encode("utf-8", "surrogatepass")) > MAX_FRONT_MATTER_BYTES:
-        fm.error = (fm.open_line, 1, f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
+    size = len(fm.raw.encode("utf-8", "surrogatepass"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        fm.error = (
+            fm.open_line,
+            1,
+            f"front matter is {size // 1024} KiB, over the {MAX_FRONT_MATTER_BYTES // 1024} KiB limit; "
+            "it was not parsed",
+        )
         return fm
     try:
         if fm.format == "yaml":
@@ -98,23 +134,51 @@ def load(fm: FrontMatter) -> FrontMatter:
         else:
             _load_json(fm)
     except RecursionError:
-        fm.error = (fm.open_line, 1, "front matter nests too deeply")
+        fm.error = (fm.raw_line, 1, f"front matter nests deeper than {MAX_DEPTH} levels")
+    except _TooBig as exc:
+        fm.error = (exc.line, exc.column, str(exc))
+    if fm.error is not None:
         fm.data = None
-    if fm.error is None and not isinstance(fm.data, dict):
-        kind = "empty" if fm.data is None else f"a {_type_name(fm.data)}"
-        fm.error = (fm.raw_line, 1, f"front matter must be a mapping of keys to values, but it is {kind}")
+    elif not isinstance(fm.data, dict):
+        fm.error = (
+            fm.raw_line,
+            1,
+            f"front matter must be a mapping of keys to values, but it is {_a_type_name(fm.data)}",
+        )
     return fm
 
 
-def _type_name(value: Any) -> str:
-    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
-        type(value), type(value).__name__
-    )
+def _a_type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+class _TooBig(Exception):
+    """A budget was exceeded; `line` and `column` are file positions."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
 
 
 # --- YAML -------------------------------------------------------------------------------------
 
-_yaml_loader_class = None
+_yaml_loader_class: Any = None
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"
+_STR_TAG = "tag:yaml.org,2002:str"
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!", None}
 
 
 def _yaml_loader() -> type:
@@ -135,109 +199,228 @@ def _yaml_loader() -> type:
     return _yaml_loader_class
 
 
-def _flow_depth_exceeds(raw: str, limit: int) -> bool:
-    depth = 0
-    for ch in raw:
-        if ch in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-    return False
-
-
 def _load_yaml(fm: FrontMatter) -> None:
     import yaml
 
-    if ("[" in fm.raw or "{" in fm.raw) and _flow_depth_exceeds(fm.raw, MAX_DEPTH):
-        fm.error = (fm.raw_line, 1, f"front matter nests deeper than {MAX_DEPTH} levels")
-        return
     loader = _yaml_loader()(fm.raw)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            fm.data = None
-            return
-        fm.data = _YamlBuilder(fm, loader).build(node)
+        _YamlBuilder(fm, loader).run()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = fm.raw_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if "\t" in problem or "\\t" in problem:
+            problem += " (YAML does not allow tabs for indentation; use spaces)"
         fm.error = (line, column, f"front matter is not valid YAML: {problem}")
     except yaml.YAMLError as exc:
         fm.error = (fm.raw_line, 1, f"front matter is not valid YAML: {exc}")
-    except _TooBig as exc:
-        fm.error = (fm.raw_line + exc.line, exc.column, str(exc))
     finally:
         loader.dispose()
 
 
-class _TooBig(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
+class _Frame:
+    """A mapping or sequence being built."""
+
+    __slots__ = ("value", "path", "anchor", "start", "size", "key", "key_pos", "merge_next", "merges", "is_map")
+
+    def __init__(self, value: Any, path: JsonPath, anchor: str | None, start: Any) -> None:
+        self.value = value
+        self.start = start
+        self.path = path
+        self.anchor = anchor
+        self.size = 1
+        self.is_map = isinstance(value, dict)
+        self.key: Any = _NO_KEY
+        self.key_pos = (0, 0)
+        self.merge_next = False
+        self.merges: list[tuple[Any, tuple[int, int]]] = []
+
+
+_NO_KEY = object()
 
 
 class _YamlBuilder:
-    """Turns a composed YAML node graph into plain data, recording positions and duplicate keys.
+    """Builds plain data from the YAML event stream with an explicit stack.
 
-    Aliases are expanded with a budget, so an alias bomb ends in a diagnostic instead of
-    exhausting memory.
+    Records the position of every key and item, every string scalar and every repeated key.
+    Aliases reuse the anchored value (no copy) and add its size to the value budget; merge keys
+    (`<<`) are applied as YAML 1.1 specifies (explicit keys win, earlier merges win).
     """
 
     def __init__(self, fm: FrontMatter, loader: Any) -> None:
         self.fm = fm
         self.loader = loader
         self.values = 0
+        self.aliased = False
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.stack: list[_Frame] = []
+        self.root: Any = None
 
-    def _pos(self, node: Any) -> tuple[int, int]:
-        return (self.fm.raw_line + node.start_mark.line, node.start_mark.column + 1)
+    def _pos(self, mark: Any) -> tuple[int, int]:
+        return (self.fm.raw_line + mark.line, mark.column + 1)
 
-    def build(self, node: Any, path: JsonPath = (), depth: int = 0) -> Any:
+    def _fail(self, message: str, mark: Any) -> None:
+        raise _TooBig(message, *self._pos(mark))
+
+    def _count(self, amount: int, mark: Any) -> None:
+        self.values += amount
+        if self.values > MAX_VALUES:
+            if self.aliased:
+                self._fail(f"front matter expands to more than {MAX_VALUES} values through YAML aliases", mark)
+            self._fail(f"front matter has more than {MAX_VALUES} values", mark)
+
+    def run(self) -> None:
         import yaml
 
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise _TooBig(
-                f"front matter expands to more than {MAX_VALUES} values (YAML aliases?)",
-                node.start_mark.line,
-                node.start_mark.column + 1,
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        event = loader.get_event()
+        if isinstance(event, yaml.StreamEndEvent):
+            self.fm.data = {}  # only comments or nothing: an empty mapping
+            return
+        # DocumentStart, then the root node's events
+        while True:
+            event = loader.get_event()
+            if isinstance(event, yaml.DocumentEndEvent):
+                break
+            self._event(event, yaml)
+        event = loader.get_event()
+        if not isinstance(event, yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError(
+                "expected a single document in the front matter",
+                None,
+                "but found another document",
+                event.start_mark,
             )
-        if depth > MAX_DEPTH:
-            raise _TooBig(
-                f"front matter nests deeper than {MAX_DEPTH} levels",
-                node.start_mark.line,
-                node.start_mark.column + 1,
-            )
-        if isinstance(node, yaml.MappingNode):
-            self.loader.flatten_mapping(node)
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, path, depth + 1) if not isinstance(
-                    key_node, yaml.ScalarNode
-                ) else self.loader.construct_object(key_node, deep=True)
-                if not isinstance(key, (str, int, float, bool)) and key is not None:
-                    key = str(key)
-                child_path = path + (key,)
-                if key in result:
-                    self.fm.duplicates.append((child_path, *self._pos(key_node)))
-                self.fm.positions.setdefault(child_path, self._pos(key_node))
-                result[key] = self.build(value_node, child_path, depth + 1)
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                child_path = path + (index,)
-                self.fm.positions.setdefault(child_path, self._pos(item))
-                items.append(self.build(item, child_path, depth + 1))
-            return items
-        value = self.loader.construct_object(node, deep=True)
-        if isinstance(value, str):
-            self.fm.strings.append((path, *self._pos(node), value))
-        return value
+        self.fm.data = self.root
+
+    def _event(self, event: Any, yaml: Any) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            self._count(1, event.start_mark)
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            parent = self.stack[-1] if self.stack else None
+            if parent is not None and parent.is_map and parent.key is _NO_KEY:
+                self._key(parent, event.value, tag == _MERGE_TAG, event.start_mark)
+                return
+            if tag in (_MERGE_TAG, _VALUE_TAG):
+                tag = _STR_TAG
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            value = self.loader.construct_object(node)
+            self.loader.constructed_objects.clear()
+            path = self._child_path(parent)
+            if isinstance(value, str):
+                self.fm.strings.append((path, *self._pos(event.start_mark), value))
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, 1)
+            self._add(parent, value, 1, event.start_mark)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._count(1, event.start_mark)
+            if len(self.stack) >= MAX_DEPTH:
+                self._fail(f"front matter nests deeper than {MAX_DEPTH} levels", event.start_mark)
+            is_map = isinstance(event, yaml.MappingStartEvent)
+            if event.tag not in _COLLECTION_TAGS and event.tag != (
+                "tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"
+            ):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the tag {event.tag!r} is not supported in front matter", event.start_mark
+                )
+            parent = self.stack[-1] if self.stack else None
+            if parent is not None and parent.is_map and parent.key is _NO_KEY:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a scalar, not a mapping or a list", event.start_mark
+                )
+            frame = _Frame({} if is_map else [], self._child_path(parent), event.anchor, event.start_mark)
+            if event.anchor is not None:
+                self.open_anchors.add(event.anchor)
+            self.stack.append(frame)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = self.stack.pop()
+            if frame.is_map and frame.merges:
+                self._merge(frame, yaml)
+            if frame.anchor is not None:
+                self.open_anchors.discard(frame.anchor)
+                self.anchors[frame.anchor] = (frame.value, frame.size)
+            parent = self.stack[-1] if self.stack else None
+            self._add(parent, frame.value, frame.size, frame.start)
+        elif isinstance(event, yaml.AliasEvent):
+            name = event.anchor
+            if name in self.open_anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the alias *{name} refers to a node that contains it", event.start_mark
+                )
+            if name not in self.anchors:
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias *{name}", event.start_mark
+                )
+            value, size = self.anchors[name]
+            self.aliased = True
+            self._count(size, event.start_mark)
+            parent = self.stack[-1] if self.stack else None
+            if parent is not None and parent.is_map and parent.key is _NO_KEY:
+                if isinstance(value, (dict, list)):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be a scalar, not a mapping or a list", event.start_mark
+                    )
+                self._key(parent, str(value), False, event.start_mark)
+                return
+            self._add(parent, value, size, event.start_mark)
+
+    def _child_path(self, parent: _Frame | None) -> JsonPath:
+        if parent is None:
+            return ()
+        if parent.is_map:
+            return parent.path + (parent.key,)
+        return parent.path + (len(parent.value),)
+
+    def _key(self, frame: _Frame, text: str, merge: bool, mark: Any) -> None:
+        # Keys are kept as written (`2024:` is the key "2024", `on:` is "on"), as JSON needs strings.
+        frame.key = text
+        frame.key_pos = self._pos(mark)
+        frame.merge_next = merge
+        frame.size += 1
+        if merge:
+            return
+        path = frame.path + (text,)
+        if text in frame.value:
+            self.fm.duplicates.append((path, *frame.key_pos))
+        self.fm.positions.setdefault(path, frame.key_pos)
+
+    def _add(self, parent: _Frame | None, value: Any, size: int, mark: Any) -> None:
+        if parent is None:
+            self.root = value
+            return
+        parent.size += size
+        if parent.is_map:
+            if parent.merge_next:
+                parent.merges.append((value, parent.key_pos))
+            else:
+                parent.value[parent.key] = value
+            parent.key = _NO_KEY
+            parent.merge_next = False
+        else:
+            self.fm.positions.setdefault(parent.path + (len(parent.value),), self._pos(mark))
+            parent.value.append(value)
+
+    def _merge(self, frame: _Frame, yaml: Any) -> None:
+        explicit = set(frame.value)
+        for value, (line, column) in frame.merges:
+            sources = value if isinstance(value, list) else [value]
+            for source in sources:
+                if not isinstance(source, dict):
+                    raise _TooBig(
+                        "front matter is not valid YAML: a merge key (<<) needs a mapping "
+                        "or a list of mappings",
+                        line,
+                        column,
+                    )
+                for key, item in source.items():
+                    if key not in explicit and key not in frame.value:
+                        frame.value[key] = item
+                        self.fm.positions.setdefault(frame.path + (key,), (line, column))
 
 
 # --- TOML and JSON ----------------------------------------------------------------------------
@@ -249,12 +432,15 @@ def _load_toml(fm: FrontMatter) -> None:
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        fm.data = tomllib.loads(fm.raw)
+        data = tomllib.loads(fm.raw)
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
-        fm.error = (fm.raw_line + line - 1, column, f"front matter is not valid TOML: {exc}")
+        message = re.sub(r"\s*\(at line \d+, column \d+\)|\s*\(at end of document\)", "", str(exc))
+        fm.error = (fm.raw_line + line - 1, column, f"front matter is not valid TOML: {message}")
         return
-    _approximate_positions(fm, re.compile(r"^[ \t]*\"?([^\s=\"]+)\"?[ \t]*=", re.MULTILINE))
+    # Dates and times as the author wrote them (in RFC 3339 form), like YAML timestamps.
+    fm.data = _plain(data, fm)
+    _approximate_positions(fm, re.compile(r"^[ \t]*[\"']?([^\s=\"'\[]+)[\"']?[ \t]*=", re.MULTILINE))
 
 
 def _toml_error_position(message: str) -> tuple[int, int]:
@@ -274,20 +460,50 @@ def _load_json(fm: FrontMatter) -> None:
         return result
 
     try:
-        fm.data = json.loads(fm.raw, object_pairs_hook=pairs)
+        data = json.loads(fm.raw, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         fm.error = (fm.raw_line + exc.lineno - 1, exc.colno, f"front matter is not valid JSON: {exc.msg}")
         return
+    fm.data = _plain(data, fm)
     _approximate_positions(fm, re.compile(r"^[ \t]*\"((?:[^\"\\]|\\.)*)\"[ \t]*:", re.MULTILINE))
+    seen: set[str] = set()
     for key in duplicates:
-        occurrences = [m for m in re.finditer(rf'^[ \t]*"{re.escape(key)}"[ \t]*:', fm.raw, re.MULTILINE)]
-        for match in occurrences[1:]:
-            line = fm.raw_line + fm.raw.count("\n", 0, match.start())
-            fm.duplicates.append(((key,), line, match.start() - fm.raw.rfind("\n", 0, match.start())))
+        if key in seen or not isinstance(fm.data, dict) or key not in fm.data:
+            continue  # repeated keys of nested objects have no known position
+        seen.add(key)
+        pattern = re.compile(rf'^[ \t]*"{re.escape(key)}"[ \t]*:', re.MULTILINE)
+        for match in list(pattern.finditer(fm.raw))[1:]:
+            start = match.start() + match.group(0).index('"')
+            line = fm.raw_line + fm.raw.count("\n", 0, start)
+            fm.duplicates.append(((key,), line, start - fm.raw.rfind("\n", 0, start)))
+
+
+def _plain(data: Any, fm: FrontMatter) -> Any:
+    """Check the depth and size budgets iteratively and turn TOML dates into strings."""
+    if isinstance(data, (datetime.date, datetime.time)):
+        return data.isoformat()
+    if not isinstance(data, (dict, list)):
+        return data
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        container, depth = stack.pop()
+        count += len(container) + 1
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"front matter nests deeper than {MAX_DEPTH} levels", fm.raw_line, 1)
+        if count > MAX_VALUES:
+            raise _TooBig(f"front matter has more than {MAX_VALUES} values", fm.raw_line, 1)
+        items = container.items() if isinstance(container, dict) else enumerate(container)
+        for key, value in list(items):
+            if isinstance(value, (datetime.date, datetime.time)):
+                container[key] = value.isoformat()
+            elif isinstance(value, (dict, list)):
+                stack.append((value, depth + 1))
+    return data
 
 
 def _approximate_positions(fm: FrontMatter, key_pattern: re.Pattern[str]) -> None:
-    """TOML and JSON parsers give no positions: find each top-level key's first line."""
+    """TOML and JSON parsers give no positions: find each top-level key's first line by text."""
     if not isinstance(fm.data, dict):
         return
     for match in key_pattern.finditer(fm.raw):
@@ -295,8 +511,18 @@ def _approximate_positions(fm: FrontMatter, key_pattern: re.Pattern[str]) -> Non
         if key in fm.data and (key,) not in fm.positions:
             line = fm.raw_line + fm.raw.count("\n", 0, match.start(1))
             column = match.start(1) - (fm.raw.rfind("\n", 0, match.start(1)) + 1) + 1
+            if match.start(1) > 0 and fm.raw[match.start(1) - 1] in "\"'":
+                column -= 1  # point at the opening quote of a quoted key
             fm.positions[(key,)] = (line, column)
-    for key, value in fm.data.items():
+    stack: list[tuple[JsonPath, Any]] = [((), fm.data)]
+    found: list[tuple[JsonPath, int, int, str]] = []
+    while stack:
+        path, value = stack.pop()
         if isinstance(value, str):
-            line, column = fm.positions.get((key,), (fm.raw_line, 1))
-            fm.strings.append(((key,), line, column, value))
+            found.append((path, *fm.position(path), value))
+        elif isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
+    found.sort(key=lambda item: (item[1], item[2], format_path(item[0])))
+    fm.strings.extend(found)

@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)")
     links.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="limit for one request, redirects included (default 20)")
 
-    commands.add_parser("rules", help="list every rule", description="List every rule: code, name, severity, fixable.")
+    rules_cmd = commands.add_parser("rules", help="list every rule", description="List every rule: code, name, severity, fixable.")
+    rules_cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text", dest="rules_format")
     rule = commands.add_parser("rule", help="explain a rule", description="Print a rule's documentation.")
     rule.add_argument("code", metavar="CODE")
 
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "rules":
-            return _list_rules()
+            return _list_rules(args.rules_format)
         if args.command == "rule":
             return _explain_rule(args.code)
         if args.command == "cache":
@@ -232,10 +233,27 @@ def _display_lines(path: str) -> list[str]:
     return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").split("\n")
 
 
-def _list_rules() -> int:
+def _list_rules(output_format: str = "text") -> int:
     from corpuslint import registry
 
     rules = registry.all_rules()
+    if output_format == "json":
+        import json
+
+        items = [
+            {"code": r.code, "name": r.name, "severity": str(r.severity), "fixable": r.fixable,
+             "summary": r.summary, "options": dict(r.options)}
+            for r in rules.values()
+        ]
+        print(json.dumps(items, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if output_format == "markdown":
+        print("| Code | Name | Severity | Fixable | What it checks |")
+        print("| --- | --- | --- | --- | --- |")
+        for rule in rules.values():
+            fix = "yes" if rule.fixable else ""
+            print(f"| {rule.code} | {rule.name} | {rule.severity} | {fix} | {rule.summary} |")
+        return EXIT_OK
     width = max(len(r.name) for r in rules.values())
     print(f"{'CODE':<6}  {'NAME':<{width}}  {'SEVERITY':<8}  FIX  SUMMARY")
     for rule in rules.values():

@@ -202,18 +202,20 @@ def _check(args: argparse.Namespace) -> int:
         report,
         rule_docs={c: (rules[c].name, rules[c].summary, rules[c].doc) for c in codes if c in rules},
         version=__version__,
+        paths=tuple(source.display for source in sources),
     )
     sources_by_path = {}
-    if args.show_source:
+    show_source = args.show_source or output_format == "full"
+    if show_source:
         shown = {d.path for d in report.diagnostics}
         for source in sources:
             if source.display in shown:
                 sources_by_path[source.display] = _display_lines(source.path)
     report_options = reporters.ReportOptions(
-        color=_use_color(args.color, sys.stdout) and output_format == "text",
+        color=_use_color(args.color, sys.stdout) and output_format in ("text", "concise", "full"),
         quiet=args.quiet,
         statistics=args.statistics,
-        show_source=args.show_source,
+        show_source=show_source,
         sources=sources_by_path,
     )
     reporters.get(output_format)(report, sys.stdout, report_options)

@@ -14,6 +14,10 @@ REPORTERS: dict[str, str] = {
     "text": "corpuslint.reporters.text:report",
     "json": "corpuslint.reporters.json:report",
     "github": "corpuslint.reporters.github:report",
+    "concise": "corpuslint.reporters.text:report",
+    "full": "corpuslint.reporters.text:report_full",
+    "sarif": "corpuslint.reporters.sarif:report",
+    "junit": "corpuslint.reporters.junit:report",
 }
 
 
@@ -25,6 +29,8 @@ class Report:
     # metadata of the codes that appear (code -> (name, summary, doc)), for formats that carry it
     rule_docs: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
     version: str = ""
+    # display paths of every file linted (clean ones too), for formats that list files (junit)
+    paths: tuple[str, ...] = ()
 
     @property
     def errors(self) -> int:

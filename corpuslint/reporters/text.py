@@ -65,6 +65,9 @@ def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
         stream.write(f"[*] {_plural(fixable, 'fixable diagnostic')} (use `--fix`).\n")
 
 
+_concise = report
+
+
 def _write_source(stream: IO[str], d, options: ReportOptions, paint) -> None:
     lines = options.sources.get(d.path)
     if not lines or not 1 <= d.line <= len(lines):
@@ -84,3 +87,10 @@ def _display_width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def report_full(report: Report, stream: IO[str], options: ReportOptions) -> None:
+    """`full`: the concise listing plus the offending line with a caret under it (`--show-source`)."""
+    from dataclasses import replace
+
+    _concise(report, stream, replace(options, show_source=True))

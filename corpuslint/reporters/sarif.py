@@ -1,0 +1,94 @@
+"""SARIF 2.1.0: one run, the rules that appear (with their documentation), one result per diagnostic.
+
+What GitHub code scanning (`github/codeql-action/upload-sarif`) and other SARIF viewers read.
+Columns are counted in characters (`columnKind: unicodeCodePoints`); `endColumn` is exclusive,
+as in SARIF.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+from corpuslint.diagnostics import Diagnostic, Severity
+from corpuslint.reporters import Report, ReportOptions
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/corpuslint/corpuslint"
+SRCROOT = "%SRCROOT%"
+
+
+def _artifact_location(path: str) -> dict:
+    """A relative path becomes a URI relative to %SRCROOT% (the working directory); others file:."""
+    posix = path.replace(os.sep, "/")
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _region(d: Diagnostic) -> dict:
+    region = {"startLine": max(1, d.line), "startColumn": max(1, d.column)}
+    end_line = d.end_line or d.line
+    if d.end_line and d.end_line >= d.line:
+        region["endLine"] = d.end_line
+    if d.end_column and (end_line > d.line or d.end_column > d.column):
+        region["endColumn"] = d.end_column
+    return region
+
+
+def _rule_descriptor(code: str, doc: tuple[str, str, str] | None) -> dict:
+    if doc is None:
+        return {"id": code}
+    name, summary, text = doc
+    descriptor = {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": summary or name},
+        "helpUri": f"{INFORMATION_URI}#{code.lower()}",
+    }
+    if text:
+        descriptor["fullDescription"] = {"text": text}
+        descriptor["help"] = {"text": text, "markdown": text}
+    return descriptor
+
+
+def to_sarif(report: Report, cwd: Path | None = None) -> dict:
+    codes = sorted({d.code for d in report.diagnostics} | set(report.rule_docs))
+    index = {code: i for i, code in enumerate(codes)}
+    results = []
+    for d in report.diagnostics:
+        result = {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "error" if d.severity is Severity.ERROR else "warning",
+            "message": {"text": d.message},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": _artifact_location(d.path), "region": _region(d)}}
+            ],
+        }
+        results.append(result)
+    root = (cwd or Path.cwd()).resolve().as_uri()
+    run = {
+        "tool": {
+            "driver": {
+                "name": "corpuslint",
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule_descriptor(code, report.rule_docs.get(code)) for code in codes],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": root if root.endswith("/") else root + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    if report.version:
+        run["tool"]["driver"]["version"] = report.version
+        run["tool"]["driver"]["semanticVersion"] = report.version
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
+    json.dump(to_sarif(report), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -1,3 +1,4 @@
 """Rule modules, one per family. Importing this package registers every rule."""
 
 from corpuslint.rules import io  # noqa: F401
+from corpuslint.rules import frontmatter  # noqa: F401

@@ -1,0 +1,189 @@
+"""The links phase: occurrences from every document -> unique URLs -> cache / checker -> problems.
+
+Each unique URL is decided once; its result is reported at every occurrence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from corpuslint.links.extract import LinkOccurrence, has_scheme
+from corpuslint.links.settings import LinkSettings
+
+UNAVAILABLE = "LK000"
+
+
+@dataclass
+class LinksOutcome:
+    problems: list[tuple[LinkOccurrence, str, str]] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    # URL -> the URL it permanently moved to (LK003), for a fix that rewrites every occurrence
+    redirects: dict[str, str] = field(default_factory=dict)
+
+
+class Progress:
+    """One line on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, total: int, stream=None) -> None:  # type: ignore[no-untyped-def]
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self._drawn = 0.0
+
+    def update(self, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        now = time.monotonic()
+        if now - self._drawn >= 0.1 or self.done == self.total:
+            self._drawn = now
+            self.draw(now)
+
+    def draw(self, now: float) -> None:
+        rate = self.done / max(now - self.started, 1e-6)
+        self.stream.write(
+            f"\rlinks: {self.done}/{self.total} checked, {self.failed} failed, {rate:.0f}/s\x1b[K"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.total:
+            self.draw(time.monotonic())
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _needs_scheme(occurrence: LinkOccurrence) -> bool:
+    """A link without a scheme: a citation's URL must be absolute; a body link may be relative."""
+    return not has_scheme(occurrence.url) and not occurrence.url.startswith("//")
+
+
+def run_links_phase(
+    occurrences: list[LinkOccurrence],
+    settings: LinkSettings,
+    *,
+    use_cache: bool,
+    progress: bool,
+    checker_factory: Callable[..., object] | None = None,
+) -> LinksOutcome:
+    """Check every unique URL of `occurrences` once and report problems at each occurrence."""
+    from corpuslint.links.checker import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404, Checker, LinkResult
+
+    outcome = LinksOutcome()
+    results: dict[str, LinkResult] = {}
+    to_check: list[str] = []
+    for occurrence in occurrences:
+        url = occurrence.url
+        if url in results or url in to_check:
+            continue
+        if _needs_scheme(occurrence):
+            if occurrence.label is not None and not url.startswith("#"):
+                results[url] = LinkResult(url, MALFORMED, f"not an absolute URL: {url!r}")
+            else:
+                results[url] = LinkResult(url, SKIPPED, "relative link")
+            continue
+        to_check.append(url)
+    to_check = list(dict.fromkeys(to_check))
+
+    factory = checker_factory or Checker
+    cache = None
+    cached: dict[str, LinkResult] = {}
+    if use_cache and to_check:
+        from corpuslint.links.cache import LinkCache
+
+        cache = LinkCache(settings)
+        cached = cache.get_many(to_check)
+        results.update(cached)
+    remaining = [u for u in to_check if u not in cached]
+
+    fresh: dict[str, LinkResult] = {}
+    requests = 0
+    if remaining:
+        bar = Progress(len(remaining)) if progress else None
+
+        def on_result(result: LinkResult) -> None:
+            if bar is not None:
+                bar.update(result.outcome not in (OK, SKIPPED, PERMANENT, SOFT404))
+
+        async def main() -> tuple[dict[str, LinkResult], int]:
+            checker = factory(settings, on_result=on_result)
+            async with checker:  # type: ignore[attr-defined]
+                found = await checker.check_all(remaining)  # type: ignore[attr-defined]
+                return found, checker.requests  # type: ignore[attr-defined]
+
+        try:
+            fresh, requests = asyncio.run(main())
+        finally:
+            if bar is not None:
+                bar.close()
+        results.update(fresh)
+
+    attempted = [r for r in fresh.values() if r.outcome not in (SKIPPED, MALFORMED)]
+    unavailable = bool(attempted) and all(r.unavailable for r in attempted)
+    if unavailable and not any(r.hard_unavailable for r in attempted):
+        # "no such host" for everything: offline, unless it is one misspelled host
+        hosts = {urlsplit(r.url).hostname for r in attempted}
+        unavailable = len(hosts) >= 2
+    if cache is not None:
+        if fresh:
+            cache.put_many(fresh.values())
+        cache.close()
+
+    unchecked: list[LinkOccurrence] = []
+    counts = {"ok": 0, "broken": 0, "timeout": 0, "redirected": 0, "soft404": 0, "malformed": 0, "skipped": 0}
+    for occurrence in occurrences:
+        result = results[occurrence.url]
+        if unavailable and occurrence.url in fresh and result.unavailable:
+            unchecked.append(occurrence)
+            continue
+        if result.outcome in (OK, SKIPPED):
+            continue
+        outcome.problems.append((occurrence, result.outcome, result.message))
+        if result.outcome == PERMANENT and result.new_url:
+            outcome.redirects[occurrence.url] = result.new_url
+    for result in results.values():
+        key = {
+            OK: "ok",
+            SKIPPED: "skipped",
+            MALFORMED: "malformed",
+            PERMANENT: "redirected",
+            SOFT404: "soft404",
+            "LK002": "timeout",
+        }.get(result.outcome, "broken")
+        if unavailable and result.url in fresh and result.unavailable:
+            continue
+        counts[key] += 1
+    if unchecked:
+        first = min(unchecked, key=lambda o: (o.path, o.line, o.column))
+        missing = len({o.url for o in unchecked})
+        reason = next((r.message for r in attempted if r.unavailable), "")
+        outcome.problems.append(
+            (first, UNAVAILABLE, f"network unavailable: {missing} links not checked ({reason})")
+        )
+    outcome.stats = {
+        "urls": len(results),
+        "occurrences": len(occurrences),
+        "checked": len(fresh) - sum(1 for r in fresh.values() if r.outcome == SKIPPED),
+        "cached": len(cached),
+        "requests": requests,
+        "unchecked": len({o.url for o in unchecked}),
+        **counts,
+    }
+    return outcome
+
+
+def clear_cache(settings: LinkSettings) -> int:
+    """`corpuslint cache clear`: forget every cached link result; returns how many there were."""
+    from corpuslint.links.cache import LinkCache
+
+    cache = LinkCache(settings)
+    try:
+        return cache.clear()
+    finally:
+        cache.close()

@@ -2,3 +2,4 @@
 
 from corpuslint.rules import io  # noqa: F401
 from corpuslint.rules import frontmatter  # noqa: F401
+from corpuslint.rules import links  # noqa: F401

@@ -61,3 +61,10 @@ def test_through_the_cli(corpus, cli):
     result = cli("check", "--no-links", "--select", "FN001", "--output-format", "json", str(root))
     assert result.code == 0, result.out
     assert result.json == []
+
+
+def test_enable_one_code_inside_a_disable_all():
+    s = parse("<!-- corpuslint-disable -->\n<!-- corpuslint-enable FN001 -->\nx\n<!-- corpuslint-enable -->\ny\n")
+    assert not s.suppresses(diag(3, "FN001"))
+    assert s.suppresses(diag(3, "FN002"))
+    assert not s.suppresses(diag(5, "FN002"))

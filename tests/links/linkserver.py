@@ -133,8 +133,9 @@ class LinkServer:
                 stats = self.stats
                 with stats.lock:
                     stats.requests[(host, method, path)] += 1
-                    stats.in_flight[host] += 1
-                    stats.max_in_flight[host] = max(stats.max_in_flight[host], stats.in_flight[host])
+                    for key in (host, "*"):  # "*": all hosts together
+                        stats.in_flight[key] += 1
+                        stats.max_in_flight[key] = max(stats.max_in_flight[key], stats.in_flight[key])
                     stats.seen[(host, path)] += 1
                     seen = stats.seen[(host, path)]
                 try:
@@ -144,6 +145,7 @@ class LinkServer:
                 finally:
                     with stats.lock:
                         stats.in_flight[host] -= 1
+                        stats.in_flight["*"] -= 1
                 if not keep or headers.get("connection", "").lower() == "close":
                     return
         except (ConnectionError, asyncio.CancelledError, ssl.SSLError, OSError):

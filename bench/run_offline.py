@@ -1,0 +1,559 @@
+#!/usr/bin/env python3
+"""Benchmark corpuslint's offline rules (and two other linters as anchors) on synthetic corpora.
+
+    .venv/bin/python bench/run_offline.py                      # 1,000 and 10,000 files, anchors too
+    .venv/bin/python bench/run_offline.py --sizes 1000 --skip-anchors --json results.json
+
+For each size, bench/generate_corpus.py writes a corpus with injected defects into bench/.work/;
+`corpuslint check --no-links --output-format json` runs on it through the venv's entry point,
+and the run is measured: wall time, files/s, CPU time (user+sys of the process and every worker
+it waited for), peak memory (the largest single process's max RSS, from wait4, and the peak of
+the sum of the process tree's RSS, sampled from /proc every 20 ms), recall and precision against
+the manifest (a diagnostic matches when path, code and line are the same). A one-file run (what a
+pre-commit hook pays, interpreter start included) is timed too: the median of --one-file-runs.
+
+The anchors (bench/anchors: remark-cli with remark-lint rules and markdownlint-cli2, installed
+with `npm ci` when their node_modules is missing) run on the largest corpus; their diagnostics
+are mapped to corpuslint codes where a rule of theirs means the same thing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / ".work"
+ANCHORS = BENCH / "anchors"
+sys.path.insert(0, str(BENCH))
+
+import generate_corpus  # noqa: E402
+
+CODES = generate_corpus.FM_CODES + generate_corpus.FN_CODES
+
+
+def corpuslint_command() -> list[str]:
+    """The installed entry point next to this interpreter (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).parent / "corpuslint"
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("corpuslint")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "corpuslint"]
+
+
+# --- measuring one process tree ----------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    command: list[str]
+    wall_s: float
+    cpu_s: float
+    max_rss_largest_mb: float  # the largest single process of the tree (wait4's ru_maxrss)
+    peak_rss_sum_mb: float  # the peak of the tree's summed RSS, sampled
+    peak_processes: int
+    returncode: int | None
+    timed_out: bool = False
+    stdout: str = field(default="", repr=False)
+    stderr: str = field(default="", repr=False)
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...; comm may hold spaces and parentheses
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    def __init__(self, pid: int, interval: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self.peak_processes = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            children = _children_map()
+            tree, stack = [], [self.pid]
+            while stack:
+                pid = stack.pop()
+                tree.append(pid)
+                stack.extend(children.get(pid, ()))
+            total = sum(_rss_kb(pid) for pid in tree)
+            if total > self.peak_kb:
+                self.peak_kb = total
+            self.peak_processes = max(self.peak_processes, len(tree))
+            self.done.wait(self.interval)
+
+
+def measure(command: list[str], cwd: Path, timeout: float | None = None, sample: bool = True) -> Measured:
+    out_path = WORK / "last.stdout"
+    err_path = WORK / "last.stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True
+        )
+        sampler = TreeSampler(process.pid) if sample else None
+        if sampler:
+            sampler.start()
+        timed_out = False
+        timer = None
+        if timeout:
+
+            def kill() -> None:
+                nonlocal timed_out
+                timed_out = True
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)  # the session this run started
+                except ProcessLookupError:
+                    pass
+
+            timer = threading.Timer(timeout, kill)
+            timer.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if timer:
+            timer.cancel()
+        if sampler:
+            sampler.done.set()
+            sampler.join()
+    return Measured(
+        command=command,
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        max_rss_largest_mb=usage.ru_maxrss / 1024,
+        peak_rss_sum_mb=(sampler.peak_kb / 1024) if sampler else 0.0,
+        peak_processes=sampler.peak_processes if sampler else 0,
+        returncode=process.returncode,
+        timed_out=timed_out,
+        stdout=out_path.read_text(encoding="utf-8", errors="replace"),
+        stderr=err_path.read_text(encoding="utf-8", errors="replace"),
+    )
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+def score(expected: list[tuple[str, str, int]], reported: list[tuple[str, str, int]], codes=CODES) -> dict:
+    """Recall over the expected diagnostics with a code in `codes`; precision over `reported`."""
+    want = Counter(d for d in expected if d[1] in codes)
+    got = Counter(reported)
+    hit = want & got
+    per_code = {}
+    for code in codes:
+        total = sum(n for d, n in want.items() if d[1] == code)
+        found = sum(n for d, n in hit.items() if d[1] == code)
+        extra = sum(n for d, n in (got - want).items() if d[1] == code)
+        per_code[code] = {"expected": total, "found": found, "false": extra}
+    tp = sum(hit.values())
+    return {
+        "expected": sum(want.values()),
+        "reported": sum(got.values()),
+        "matched": tp,
+        "recall": tp / max(1, sum(want.values())),
+        "precision": tp / max(1, sum(got.values())) if got else 1.0,
+        "per_code": per_code,
+        "missed_examples": [list(d) for d in sorted(want - got)[:10]],
+        "false_examples": [list(d) for d in sorted(got - want)[:10]],
+    }
+
+
+def _relative(path: str, cwd: Path, corpus: Path) -> str:
+    full = Path(path) if os.path.isabs(path) else cwd / path
+    return os.path.relpath(os.path.normpath(full), corpus)
+
+
+# --- corpuslint --------------------------------------------------------------------------------
+
+
+def prepare(size: int, seed: int) -> tuple[Path, dict]:
+    corpus = WORK / f"corpus-{size}"
+    manifest_path = corpus / "manifest.json"
+    t0 = time.perf_counter()
+    manifest = generate_corpus.generate(corpus, size, seed)
+    print(f"  generated {size} files in {time.perf_counter() - t0:.1f}s ({manifest_path})", flush=True)
+    return corpus, manifest
+
+
+def expected_of(manifest: dict) -> list[tuple[str, str, int]]:
+    return [(d["path"], d["code"], d["line"]) for d in manifest["diagnostics"]]
+
+
+def run_corpuslint(corpus: Path, manifest: dict, repeat: int, jobs: int | None) -> dict:
+    command = corpuslint_command() + ["check", "content", "--no-links", "--output-format", "json"]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(corpus / ".corpuslint_cache", ignore_errors=True)
+        runs.append(measure(command, corpus))
+    runs.sort(key=lambda m: m.wall_s)
+    median = runs[len(runs) // 2]
+    if median.returncode not in (0, 1):
+        raise SystemExit(f"corpuslint failed ({median.returncode}):\n{median.stderr[-3000:]}")
+    diagnostics = json.loads(median.stdout)
+    reported = [(_relative(d["path"], corpus, corpus), d["code"], d["line"]) for d in diagnostics]
+    files = manifest["files"]
+    result = {
+        "tool": "corpuslint",
+        "files": files,
+        "command": " ".join(command),
+        "runs": len(runs),
+        "wall_s": median.wall_s,
+        "wall_all_s": [round(m.wall_s, 3) for m in runs],
+        "files_per_s": files / median.wall_s,
+        "cpu_s": median.cpu_s,
+        "max_rss_largest_mb": max(m.max_rss_largest_mb for m in runs),
+        "peak_rss_sum_mb": max(m.peak_rss_sum_mb for m in runs),
+        "peak_processes": max(m.peak_processes for m in runs),
+        "score": score(expected_of(manifest), reported),
+    }
+    return result
+
+
+def user_venv() -> Path | None:
+    """A venv with corpuslint and its runtime dependencies only (bench/.work/venv-user), as a
+    pre-commit hook or `pip install corpuslint` has it: the development venv also holds the test
+    extras, some of which change what `import jsonschema` costs."""
+    venv = WORK / "venv-user"
+    entry = venv / "bin" / "corpuslint"
+    if entry.exists():
+        return entry
+    print("  creating bench/.work/venv-user (pip install -e . without extras)", flush=True)
+    made = subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)])
+    if made.returncode == 0:
+        made = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "-e", str(REPO)])
+    if made.returncode != 0 or not entry.exists():
+        print("  could not create the user venv: skipping it", flush=True)
+        return None
+    return entry
+
+
+def one_file_run(corpus: Path, manifest: dict, runs: int, entry: list[str], label: str) -> dict:
+    dirty = {d["path"] for d in manifest["diagnostics"]}
+    target = next(
+        str(p.relative_to(corpus))
+        for p in sorted((corpus / "content").rglob("*.md"))
+        if str(p.relative_to(corpus)) not in dirty
+    )
+    command = entry + ["check", target, "--no-links"]
+    measure(command, corpus, sample=False)  # warm the page cache and any bytecode
+    walls, rss = [], []
+    for _ in range(runs):
+        m = measure(command, corpus, sample=False)
+        if m.returncode != 0:
+            raise SystemExit(f"one-file run failed ({m.returncode}) on a clean file:\n{m.stdout}{m.stderr}")
+        walls.append(m.wall_s)
+        rss.append(m.max_rss_largest_mb)
+    return {
+        "venv": label,
+        "command": " ".join(command),
+        "runs": runs,
+        "median_wall_s": statistics.median(walls),
+        "min_wall_s": min(walls),
+        "max_wall_s": max(walls),
+        "max_rss_mb": max(rss),
+    }
+
+
+# --- anchors -----------------------------------------------------------------------------------
+
+
+def ensure_anchors() -> bool:
+    if (ANCHORS / "node_modules" / ".bin" / "remark").exists() and (
+        ANCHORS / "node_modules" / ".bin" / "markdownlint-cli2"
+    ).exists():
+        return True
+    npm = shutil.which("npm")
+    if not npm:
+        print("  npm not found: skipping the anchors", flush=True)
+        return False
+    print("  installing the anchors (npm ci in bench/anchors)", flush=True)
+    done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ANCHORS)
+    return done.returncode == 0
+
+
+# remark's text reporter: a line naming the file, then `  L:C-L:C  warning  message  rule  source`.
+_REMARK_MESSAGE = re.compile(
+    r"^\s*(?:(\d+):(\d+)(?:-\d+:\d+)?)?\s+(warning|error|info)\s+(.*?)\s+([\w:-]+)\s+(remark-lint)\s*$"
+)
+_REMARK_FILE = re.compile(r"^(\S.*?\.md)(?::\s.*)?$")
+
+
+def map_remark(rule: str, message: str) -> str | None:
+    if rule == "no-undefined-references":
+        return "FN001"
+    if rule == "no-unused-definitions":
+        return "FN002"
+    if rule == "no-duplicate-definitions":
+        return "FN003"
+    if rule == "frontmatter-schema":
+        if "YAML frontmatter parsing" in message:
+            return "FM002"
+        if "JSON schema malformed" in message or "YAML schema file" in message:
+            return None
+        return "FM003"
+    return None
+
+
+def parse_remark(text: str, corpus: Path) -> tuple[list[tuple[str, str, int]], Counter]:
+    reported, unmapped = [], Counter()
+    current = None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        message = _REMARK_MESSAGE.match(line)
+        if message and current:
+            number, _, severity, reason, rule, _ = message.groups()
+            if severity == "info":  # the `[cause]` of the message before (e.g. "already defined here")
+                continue
+            code = map_remark(rule, reason)
+            if code:
+                # messages without a position concern the whole front matter (a missing key)
+                reported.append((current, code, int(number or 1)))
+            else:
+                unmapped[rule] += 1
+            continue
+        found = _REMARK_FILE.match(line)
+        if found and not line.startswith(" "):
+            current = _relative(found.group(1), corpus, corpus)
+    return reported, unmapped
+
+
+_MDL_LINE = re.compile(r"^(.+?\.md):(\d+)(?::(\d+))? (?:error |warning )?(MD\d+)/(\S+) (.*)$")
+
+
+def map_markdownlint(rule: str, detail: str) -> str | None:
+    if rule == "MD052":
+        return "FN001"
+    if rule == "MD053":
+        if "Duplicate" in detail:
+            return "FN003"
+        return "FN002"
+    return None
+
+
+def parse_markdownlint(text: str, corpus: Path) -> tuple[list[tuple[str, str, int]], Counter]:
+    reported, unmapped = [], Counter()
+    for line in text.splitlines():
+        match = _MDL_LINE.match(line)
+        if not match:
+            continue
+        path, number, _, rule, _, detail = match.groups()
+        code = map_markdownlint(rule, detail)
+        if code:
+            reported.append((_relative(path, corpus, corpus), code, int(number)))
+        else:
+            unmapped[rule] += 1
+    return reported, unmapped
+
+
+REMARK_CODES = ("FN001", "FN002", "FN003", "FM002", "FM003")
+MARKDOWNLINT_CODES = ("FN001", "FN002", "FN003")
+
+
+def run_anchors(corpus: Path, manifest: dict, timeout: float) -> list[dict]:
+    if not ensure_anchors():
+        return []
+    # remark-lint-frontmatter-schema compiles with Ajv's draft-07 class, which rejects a schema
+    # declaring 2020-12; the anchor gets the same schema without the `$schema` declaration.
+    schema = json.loads((corpus / "article.schema.json").read_text(encoding="utf-8"))
+    schema.pop("$schema", None)
+    (corpus / "anchor.schema.json").write_text(json.dumps(schema, indent=1), encoding="utf-8")
+    bin_dir = ANCHORS / "node_modules" / ".bin"
+    expected = expected_of(manifest)
+    results = []
+    jobs = [
+        (
+            "remark-cli (frontmatter-schema + reference rules)",
+            [
+                str(bin_dir / "remark"),
+                "--rc-path",
+                str(ANCHORS / ".remarkrc.mjs"),
+                "--no-stdout",
+                "--no-color",
+                "--quiet",
+                "content",
+            ],
+            parse_remark,
+            REMARK_CODES,
+            "stderr",
+        ),
+        (
+            "markdownlint-cli2 (default rules, MD052/MD053)",
+            [
+                str(bin_dir / "markdownlint-cli2"),
+                "--config",
+                str(ANCHORS / ".markdownlint-cli2.jsonc"),
+                "content/**/*.md",
+            ],
+            parse_markdownlint,
+            MARKDOWNLINT_CODES,
+            "stderr",
+        ),
+    ]
+    for name, command, parse, mappable, stream in jobs:
+        print(f"  {name} on {manifest['files']} files (limit {timeout:.0f}s)...", flush=True)
+        m = measure(command, corpus, timeout=timeout)
+        reported, unmapped = parse(getattr(m, stream), corpus)
+        # one report per (file, code, line): remark says "anyOf" and then each failed branch
+        reported = sorted(set(reported))
+        result = {
+            "tool": name,
+            "files": manifest["files"],
+            "command": " ".join(command),
+            "wall_s": m.wall_s,
+            "timed_out": m.timed_out,
+            "returncode": m.returncode,
+            "files_per_s": manifest["files"] / m.wall_s,
+            "cpu_s": m.cpu_s,
+            "max_rss_largest_mb": m.max_rss_largest_mb,
+            "peak_rss_sum_mb": m.peak_rss_sum_mb,
+            "mappable_codes": list(mappable),
+            "score_all": score(expected, reported),
+            "score_mappable": score(expected, reported, mappable),
+            "unmapped_reports": dict(unmapped.most_common()),
+        }
+        results.append(result)
+        print(f"    {_summary(result)}", flush=True)
+    return results
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def _summary(r: dict) -> str:
+    s = r.get("score") or r["score_all"]
+    return (
+        f"{r['wall_s']:.2f}s wall, {r['files_per_s']:.0f} files/s, {r['cpu_s']:.2f}s CPU, "
+        f"largest process {r['max_rss_largest_mb']:.0f} MB, tree peak {r['peak_rss_sum_mb']:.0f} MB, "
+        f"recall {s['recall']:.1%}, precision {s['precision']:.1%}"
+        + (" (TIMED OUT)" if r.get("timed_out") else "")
+    )
+
+
+def markdown_table(results: dict) -> str:
+    rows = [
+        "| tool | files | wall | files/s | CPU (user+sys) | largest process RSS | tree RSS peak "
+        "| recall | precision |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results["corpuslint"] + results["anchors"]:
+        s = r.get("score") or r["score_all"]
+        recall = f"{s['recall']:.1%}"
+        if "score_mappable" in r:
+            recall += f" ({r['score_mappable']['recall']:.1%} of {'/'.join(r['mappable_codes'])})"
+        precision = f"{s['precision']:.1%}" if "score" in r else f"{r['score_mappable']['precision']:.1%}"
+        wall = f"{r['wall_s']:.2f} s" + (" (stopped)" if r.get("timed_out") else "")
+        rows.append(
+            f"| {r['tool']} | {r['files']:,} | {wall} | {r['files_per_s']:,.0f} | {r['cpu_s']:.1f} s | "
+            f"{r['max_rss_largest_mb']:.0f} MB | {r['peak_rss_sum_mb']:.0f} MB | {recall} | {precision} |"
+        )
+    for one in results.get("one_file", []):
+        low, high, median = (one[k] * 1000 for k in ("min_wall_s", "max_wall_s", "median_wall_s"))
+        rows.append("")
+        rows.append(
+            f"One-file run, {one['venv']}: median {median:.0f} ms over {one['runs']} runs "
+            f"(min {low:.0f}, max {high:.0f}), max RSS {one['max_rss_mb']:.0f} MB."
+        )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="corpuslint runs per size (median kept)")
+    parser.add_argument("--jobs", type=int, default=None, help="pass --jobs N to corpuslint")
+    parser.add_argument("--one-file-runs", type=int, default=10)
+    parser.add_argument(
+        "--no-user-venv", action="store_true", help="time the one-file run in the development venv only"
+    )
+    parser.add_argument("--skip-anchors", action="store_true")
+    parser.add_argument("--anchor-timeout", type=float, default=900, help="seconds per anchor run")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    WORK.mkdir(parents=True, exist_ok=True)
+
+    results: dict = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "corpuslint": [],
+        "anchors": [],
+    }
+    corpora = {}
+    for size in sizes:
+        print(f"corpus of {size} files", flush=True)
+        corpus, manifest = prepare(size, args.seed)
+        corpora[size] = (corpus, manifest)
+        r = run_corpuslint(corpus, manifest, args.repeat, args.jobs)
+        results["corpuslint"].append(r)
+        print(f"  corpuslint: {_summary(r)}", flush=True)
+        for code, c in r["score"]["per_code"].items():
+            if c["found"] != c["expected"] or c["false"]:
+                print(
+                    f"    {code}: found {c['found']}/{c['expected']}, {c['false']} not expected", flush=True
+                )
+    corpus, manifest = corpora[min(sizes)]
+    entries = [(corpuslint_command(), f"development venv ({Path(sys.executable).parent.parent.name})")]
+    if not args.no_user_venv:
+        entry = user_venv()
+        if entry:
+            entries.append(([str(entry)], "runtime-only venv (bench/.work/venv-user)"))
+    results["one_file"] = []
+    for entry, label in entries:
+        one = one_file_run(corpus, manifest, args.one_file_runs, entry, label)
+        results["one_file"].append(one)
+        print(f"one-file run, {label}: median {one['median_wall_s'] * 1000:.0f} ms", flush=True)
+    if not args.skip_anchors:
+        corpus, manifest = corpora[max(sizes)]
+        results["anchors"] = run_anchors(corpus, manifest, args.anchor_timeout)
+    print()
+    print(markdown_table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

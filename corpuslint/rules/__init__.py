@@ -3,3 +3,4 @@
 from corpuslint.rules import io  # noqa: F401
 from corpuslint.rules import frontmatter  # noqa: F401
 from corpuslint.rules import links  # noqa: F401
+from corpuslint.rules import typography  # noqa: F401

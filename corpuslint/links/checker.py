@@ -397,7 +397,10 @@ class Checker:
         """Check every URL once. Hosts are interleaved and at most a window of tasks exists."""
         by_host: dict[str, deque[str]] = {}
         for url in dict.fromkeys(urls):
-            host = (urlsplit(url).hostname or "") if "://" in url else ""
+            try:
+                host = (urlsplit(url).hostname or "") if "://" in url else ""
+            except ValueError:
+                host = ""
             by_host.setdefault(host, deque()).append(url)
         order: list[str] = []
         queues = list(by_host.values())
@@ -467,6 +470,12 @@ class Checker:
             return LinkResult(url, MALFORMED, f"malformed URL: {exc}")
         if not parsed.host:
             return LinkResult(url, MALFORMED, f"URL has no host: {url!r}")
+        try:
+            port = urlsplit(stripped).port
+        except ValueError:
+            port = -1
+        if port is not None and not 0 < port < 65536:
+            return LinkResult(url, MALFORMED, f"URL has an invalid port: {url!r}")
         if not self.settings.allow_private:
             reason = policy.host_blocked_reason(parsed.host)
             if reason:

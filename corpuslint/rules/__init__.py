@@ -3,4 +3,5 @@
 from corpuslint.rules import io  # noqa: F401
 from corpuslint.rules import frontmatter  # noqa: F401
 from corpuslint.rules import links  # noqa: F401
+from corpuslint.rules import footnotes  # noqa: F401
 from corpuslint.rules import typography  # noqa: F401

@@ -222,7 +222,9 @@ def _load_yaml(fm: FrontMatter) -> None:
 class _Frame:
     """A mapping or sequence being built."""
 
-    __slots__ = ("value", "path", "anchor", "start", "size", "key", "key_pos", "merge_next", "merges", "is_map")
+    __slots__ = (
+        "value", "path", "anchor", "start", "size", "key", "key_pos", "merge_next", "merges", "is_map"
+    )
 
     def __init__(self, value: Any, path: JsonPath, anchor: str | None, start: Any) -> None:
         self.value = value
@@ -268,7 +270,9 @@ class _YamlBuilder:
         self.values += amount
         if self.values > MAX_VALUES:
             if self.aliased:
-                self._fail(f"front matter expands to more than {MAX_VALUES} values through YAML aliases", mark)
+                self._fail(
+                    f"front matter expands to more than {MAX_VALUES} values through YAML aliases", mark
+                )
             self._fail(f"front matter has more than {MAX_VALUES} values", mark)
 
     def run(self) -> None:

@@ -260,7 +260,9 @@ def test_fm003_featured_image_is_a_url_or_a_path(image):
                  schema=ARTICLE_SCHEMA) == []
 
 
-@pytest.mark.parametrize("image", ["ftp://example.com/a.jpg", "javascript:alert(1)", "//cdn.example/a.jpg", ""])
+@pytest.mark.parametrize(
+    "image", ["ftp://example.com/a.jpg", "javascript:alert(1)", "//cdn.example/a.jpg", ""]
+)
 def test_fm003_featured_image_rejects_other_schemes(image):
     assert check("FM003", f"---\ntitle: T\ndate: 2025-06-25\nfeatured_image: '{image}'\n---\n",
                  schema=ARTICLE_SCHEMA) == [

@@ -213,11 +213,12 @@ def _schema_problems(error: Any, fm: FrontMatter) -> Iterator[Problem]:
         error.instance, dict
     ):
         extra = re.findall(r"'((?:[^'\\]|\\.)*)'", error.message.split("(", 1)[-1])
-        extra = [key for key in extra if key in error.instance] or []
+        extra = [key for key in extra if key in error.instance]
         if extra:
             for key in extra:
                 line, column = fm.position(path + (key,))
-                yield Problem(line, column, f"{_prefix(path + (key,))}unexpected key (not allowed by the schema)")
+                message = f"{_prefix(path + (key,))}unexpected key (not allowed by the schema)"
+                yield Problem(line, column, message)
             return
     if error.validator == "uniqueItems" and isinstance(error.instance, list):
         repeated = _first_repeat(error.instance)

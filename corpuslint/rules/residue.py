@@ -1,0 +1,250 @@
+"""SR rules: scrape residue, the site boilerplate a scraper carried into an article's body."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+
+from corpuslint.diagnostics import Edit, Fix, Problem, Severity
+from corpuslint.document import Document
+from corpuslint.registry import RuleContext, rule
+
+_PROVINCE = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+# Found anywhere in a line: specific enough never to be prose. (label, pattern)
+_SEARCH: tuple[tuple[str, str], ...] = (
+    ("ICP licence number", rf"[{_PROVINCE}]ICP[备证]\s*\d+号(?:-\d+)?"),
+    ("public security filing number", rf"[{_PROVINCE}]公网安备\s*\d+号"),
+    ("copyright footer", r"(?i:\ball\s+rights\s+reserved\b)"),
+    ("copyright footer", r"^[ \t>]*(?:©|(?i:copyright)\s*(?:©|\(c\)|\d{4}))"),
+    ("disclaimer", r"本站(?:所有)?(?:资料|内容|文章)?均由网友自行(?:发布|上传)"),
+    ("disclaimer", r"如有侵权[，,]?\s*请(?:与我们|与本站)?联系(?:本站|我们)?(?:删除|处理)"),
+)
+# Template code a broken page render leaked; never looked for inside code blocks.
+_TEMPLATE: tuple[tuple[str, str], ...] = (
+    ("template code", r"<\?php\b|<\?="),
+    ("template code", r"[;)]\s*\?>"),
+    ("template code", r"=\s*date\(\s*[\"']Y[\"']"),
+)
+
+_WIDGET_WORD = r"(?:点赞|分享|评论|抢沙发|收藏|打赏|举报|转发|赞|喜欢|关注|阅读|浏览)"
+_WIDGET_TOKEN = rf"{_WIDGET_WORD}\s*[(（]?\d*[)）]?"
+_WIDGETS = re.compile(rf"{_WIDGET_TOKEN}(?:[\s|·/丨]+{_WIDGET_TOKEN})*")
+_WIDGET_WORDS = re.compile(_WIDGET_WORD)
+
+# A whole (stripped) line: (label, pattern).
+_LINE: tuple[tuple[str, str], ...] = (
+    ("copyright footer", r"©?\s*版权声明"),
+    ("copyright footer", r"版权所有(?![者人方])[^。]{0,40}"),
+    ("copyright footer", r"(?:本文)?版权归.{1,30}所有[^。]{0,20}[。.]?"),
+    ("end-of-article marker", r"(?i:(?:-+\s*)?THE\s*END(?:\s*-+)?)"),
+    ("like/share widget", r"喜欢就支持一下吧?[!！。]?"),
+    ("comment widget", r"(?:请)?登录后(?:才能)?(?:发表|参与|查看)?评论.{0,8}"),
+    ("comment widget", r"暂无评论(?:内容)?[。.!！]?"),
+    ("comment widget", r"(?:快来)?抢沙发吧?[!！。]?"),
+)
+# Weak lines: residue only as part of the trailing block (a date stamp, a lone "分享").
+_WEAK: tuple[tuple[str, str], ...] = (
+    ("date stamp", r"(?:更新|发布|发表)(?:时间|日期|于)\s*[:：]?\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"),
+    ("navigation", r"(?:上一篇|下一篇)\s*[:：].{0,60}"),
+)
+_SHORT = 60  # whole-line patterns only look at lines up to this long
+
+_FENCE_TYPES = ("fence",)
+_CODE_TYPES = ("code_block",)
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> tuple[re.Pattern, tuple[str, ...], re.Pattern, tuple, tuple]:
+    parts = [f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(_SEARCH)]
+    combined = re.compile("|".join(parts), re.MULTILINE)
+    labels = tuple(label for label, _ in _SEARCH)
+    template = re.compile("|".join(p for _, p in _TEMPLATE))
+    line = tuple((label, re.compile(p)) for label, p in _LINE)
+    weak = tuple((label, re.compile(p)) for label, p in _WEAK)
+    return combined, labels, template, line, weak
+
+
+@lru_cache(maxsize=32)
+def _custom(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.MULTILINE) for p in patterns)
+
+
+def _patterns_option(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Sequence):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+@rule(
+    "SR001", "scrape-residue", severity=Severity.WARNING, fixable=True,
+    options={"builtin": True, "patterns": []},
+)
+def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
+    """Site boilerplate left in the body by a scraper.
+
+    ## What it does
+    Reports, line by line, what a web page carries around an article and a scraper copied in:
+    copyright footers (`© 版权声明`, `版权所有`, `Copyright © 2020`, `All rights reserved`),
+    like/share/comment widgets (`点赞5 分享`, `评论 抢沙发`, `请登录后发表评论`, `暂无评论`,
+    `喜欢就支持一下吧`, `THE END`), ICP licence and public-security filing numbers
+    (`京ICP备12345678号`), disclaimers (`本站资料均由网友自行发布`, `如有侵权请联系删除`) and
+    leaked template code (`<?php`, `?>`, `=date("Y",time());`).
+
+    Widget and footer phrases match only as a whole short line: a sentence that mentions 分享 or
+    评论 is prose. Licence numbers, "all rights reserved" and the disclaimers match anywhere in a
+    line. A date stamp (`更新时间：2025-11-01`) or a lone widget word counts only when it is part
+    of the trailing block. Fenced code is never looked at; indented code only for whole-line
+    widgets (scraped pages often indent their last lines by accident), never for template code.
+
+    The fix removes the trailing block: from the first residue line of the run of residue (and
+    blank) lines that ends the document, to the end of the file. It is unsafe (it deletes text
+    and a pattern may be wrong), so it runs only with `--unsafe-fixes`. Residue in the middle of
+    a document is reported without a fix.
+
+    Options: `patterns`, extra regular expressions (searched in each line); `builtin = false`
+    turns the built-in patterns off.
+
+    ## Why is this bad?
+    The boilerplate is not part of the article: it pollutes search, summaries and word counts,
+    and tells readers the text was copied from another site.
+
+    ## Example
+    ```markdown
+    这个问题，比学任何 AI 工具都重要。
+
+    © 版权声明
+    THE END
+    点赞5 分享
+    评论 抢沙发
+    ```
+    """
+    options = ctx.options
+    builtin = bool(options.get("builtin", True))
+    extra = _patterns_option(options.get("patterns", ()))
+    try:
+        custom = _custom(extra)
+    except re.error as exc:
+        yield Problem(1, 1, f"option `patterns`: invalid regular expression: {exc}")
+        return
+    body = doc.body
+    if not body.strip():
+        return
+    base = doc.body_line  # 0-based: body line i is file line base + i + 1
+    lines = body.split("\n")
+    fenced: set[int] = set()
+    indented: set[int] = set()
+    needs_tokens = "```" in body or "~~~" in body or "\n    " in body or "\n\t" in body or body.startswith(("    ", "\t"))
+    if needs_tokens:
+        for token in doc.tokens:
+            if token.map is None:
+                continue
+            if token.type in _FENCE_TYPES:
+                fenced.update(range(*token.map))
+            elif token.type in _CODE_TYPES:
+                indented.update(range(*token.map))
+
+    found: dict[int, str] = {}  # body line index -> label
+    weak_found: dict[int, str] = {}
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    searches: list[tuple[re.Pattern, tuple[str, ...] | str]] = [(p, "custom pattern") for p in custom]
+    if builtin:
+        combined, labels, template, whole_line, weak = _builtin()
+        searches.insert(0, (combined, labels))
+    for pattern, label_of in searches:
+        for match in pattern.finditer(body):
+            index = bisect_right(starts, match.start()) - 1
+            if index in fenced or index in found:
+                continue
+            if isinstance(label_of, str):
+                found[index] = label_of
+            else:
+                group = next(name for name, value in match.groupdict().items() if value is not None)
+                found[index] = label_of[int(group[1:])]
+    if builtin:
+        for match in template.finditer(body):
+            index = bisect_right(starts, match.start()) - 1
+            if index in fenced or index in indented or index in found:
+                continue
+            found[index] = "template code"
+    if builtin:
+        for index, line in enumerate(lines):
+            if index in found or index in fenced:
+                continue
+            stripped = line.strip().lstrip(">").strip()
+            if not stripped or len(stripped) > _SHORT or stripped.startswith("#"):
+                continue
+            label = _whole_line(stripped, whole_line)
+            if label is not None:
+                found[index] = label
+            else:
+                for weak_label, pattern in weak:
+                    if pattern.fullmatch(stripped):
+                        weak_found[index] = weak_label
+                        break
+                else:
+                    if _WIDGETS.fullmatch(stripped):
+                        weak_found[index] = "like/share widget"
+
+    if not found:
+        return
+    # The trailing run: residue and blank lines up to the end of the document.
+    run_start = None
+    index = len(lines) - 1
+    while index >= 0:
+        if index in fenced:
+            break
+        if not lines[index].strip():
+            index -= 1
+            continue
+        if index in found or index in weak_found:
+            run_start = index
+            index -= 1
+            continue
+        break
+    trailing = set()
+    if run_start is not None and any(i in found for i in range(run_start, len(lines))):
+        trailing = {i for i in range(run_start, len(lines)) if i in found or i in weak_found}
+    else:
+        run_start = None
+
+    fix = None
+    if run_start is not None:
+        first_blank = run_start
+        while first_blank > 0 and not lines[first_blank - 1].strip():
+            first_blank -= 1
+        start = doc.body_offset + starts[first_blank]
+        if first_blank == 0 and doc.body_offset == 0:
+            start = 0
+        fix = Fix(
+            f"Remove the trailing boilerplate ({len(trailing)} lines)",
+            (Edit(start, len(doc.text), ""),),
+            safe=False,
+        )
+    reported = sorted(set(found) | trailing)
+    for index in reported:
+        label = found.get(index) or weak_found[index]
+        line_text = lines[index]
+        column = len(line_text) - len(line_text.lstrip()) + 1
+        where = " (part of the trailing block)" if index in trailing else ""
+        yield Problem(
+            base + index + 1, column, f"scrape residue: {label}{where}",
+            base + index + 1, len(line_text) + 1,
+            fix=fix if index == run_start else None,
+        )
+
+
+def _whole_line(stripped: str, patterns: tuple) -> str | None:
+    for label, pattern in patterns:
+        if pattern.fullmatch(stripped):
+            return label
+    match = _WIDGETS.fullmatch(stripped)
+    if match and (len(_WIDGET_WORDS.findall(stripped)) >= 2 or "抢沙发" in stripped or re.search(r"\d", stripped)):
+        return "like/share widget"
+    return None

@@ -83,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: one per core)")
     run.add_argument("--force-exclude", action="store_true",
                      help="apply the config's exclude globs to files named on the command line too (for hooks)")
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the fixes as a unified diff instead of writing them (exit 1 if there are any)")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too (e.g. SR001)")
     links = check.add_argument_group("links")
     links.add_argument("--no-links", action="store_true", help="offline rules only: do not check links")
     links.add_argument("--links-only", action="store_true", help="only check links")
@@ -190,6 +195,18 @@ def _check(args: argparse.Namespace) -> int:
     )
     try:
         report = run(sources, config, options)
+        if args.fix or args.diff:
+            from corpuslint.fixes import run_fixes
+
+            fixed = run_fixes(sources, report, config, options, unsafe=args.unsafe_fixes, write=not args.diff)
+            if args.diff:
+                sys.stdout.write(fixed.diff())
+                print(f"Would fix {fixed.count} problems in {len(fixed.files)} files.", file=sys.stderr)
+                return EXIT_PROBLEMS if fixed.files else EXIT_OK
+            if fixed.files:
+                report = run(sources, config, options)
+            if fixed.files and not args.quiet:
+                print(f"Fixed {fixed.count} problems in {len(fixed.files)} files.", file=sys.stderr)
     except ConfigError as exc:
         return _error(str(exc))
 

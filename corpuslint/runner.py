@@ -129,8 +129,13 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
     return None, None, None
 
 
-def lint_file(source: SourceFile, plan: LintPlan) -> FileResult:
-    doc = Document.read(source.path, source.display, linkify=plan.links_scope is not None)
+def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> FileResult:
+    """Lint one file; with `data`, lint those bytes as its content instead of reading it (--fix)."""
+    linkify = plan.links_scope is not None
+    if data is None:
+        doc = Document.read(source.path, source.display, linkify=linkify)
+    else:
+        doc = Document.from_bytes(source.display, data, linkify=linkify)
     if doc.read_problem is not None:
         problem = doc.read_problem
         diagnostic = Diagnostic(

@@ -329,40 +329,61 @@ def halfwidth_marks(doc: Document) -> list[Mark]:
     return marks
 
 
+def _neighbour_index(text: str, index: int, step: int, skip: str) -> int:
+    index += step
+    while 0 <= index < len(text):
+        char = text[index]
+        if char == "\n":
+            return -1
+        if char not in skip:
+            return index
+        index += step
+    return -1
+
+
 def _block_marks(block: ProseBlock) -> Iterator[Mark]:
     text = block.text
     if not HAS_CJK.search(text):
         return
-    skip = " \t" + _SENTENCE_MARKS
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
+    sentence: list[int] = []
     for match in _PUNCT.finditer(text):
         index = match.start()
-        char = text[index]
         if block.is_masked(index):
             continue
+        char = text[index]
         if char in "(（":
             stack.append(index)
-            continue
-        if char in ")）":
+        elif char in ")）":
             if stack:
                 pairs.append((stack.pop(), index))
-            continue
-        prev_char = text[index - 1] if index else ""
-        next_char = text[index + 1] if index + 1 < len(text) else ""
-        if char in ",:" and prev_char.isdigit() and next_char.isdigit():
-            continue  # 3,000 and 10:30
-        if is_cjk(_neighbour(text, index, -1, skip)) or is_cjk(_neighbour(text, index, 1, skip)):
-            yield Mark(block, index, char, _fix_edit(block, index, HALF_TO_FULL[char], True, True))
+        else:
+            sentence.append(index)
+    # Parentheses first: a pair that becomes full-width is CJK context for the marks next to it.
+    converted: set[int] = set()
     for opening, closing in pairs:
         inside = text[opening + 1 : closing]
         if HAS_CJK.search(inside) or is_cjk(_neighbour(text, opening, -1)) or (
             text[opening] == "（" or text[closing] == "）"
         ):
-            if text[opening] == "(":
-                yield Mark(block, opening, "(", _fix_edit(block, opening, "（", True, True))
-            if text[closing] == ")":
-                yield Mark(block, closing, ")", _fix_edit(block, closing, "）", True, True))
+            converted.update((opening, closing))
+    skip = " \t" + _SENTENCE_MARKS
+    for index in sentence:
+        char = text[index]
+        prev_char = text[index - 1] if index else ""
+        next_char = text[index + 1] if index + 1 < len(text) else ""
+        if char in ",:" and prev_char.isdigit() and next_char.isdigit():
+            continue  # 3,000 and 10:30
+        if any(
+            near >= 0 and (is_cjk(text[near]) or near in converted)
+            for near in (_neighbour_index(text, index, -1, skip), _neighbour_index(text, index, 1, skip))
+        ):
+            yield Mark(block, index, char, _fix_edit(block, index, HALF_TO_FULL[char], True, True))
+    for index in sorted(converted):
+        char = text[index]
+        if char in "()":
+            yield Mark(block, index, char, _fix_edit(block, index, HALF_TO_FULL[char], True, True))
 
 
 def _location(doc: Document, block: ProseBlock, index: int) -> tuple[int, int] | None:

@@ -1,0 +1,208 @@
+"""TY001-TY003: CJK punctuation width and quotation marks, in prose only."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpuslint.diagnostics import Diagnostic, Severity
+from corpuslint.document import Document
+from corpuslint.fixes import apply_fixes
+from corpuslint.registry import RuleContext, all_rules
+
+
+def lint(code: str, text: str, **options):
+    rule = all_rules()[code]
+    doc = Document.from_bytes("a.md", text.encode("utf-8"))
+    return list(rule.check(doc, RuleContext(options={**rule.options, **options})))
+
+
+def positions(code: str, text: str) -> list[tuple[int, int]]:
+    return [(p.line, p.column) for p in lint(code, text)]
+
+
+def fixed(code: str, text: str, unsafe: bool = False) -> str:
+    problems = lint(code, text)
+    diagnostics = [
+        Diagnostic("a.md", p.line, p.column, code, Severity.WARNING, p.message, fix=p.fix) for p in problems
+    ]
+    new, _ = apply_fixes(Document.from_bytes("a.md", text.encode()).text, diagnostics, unsafe=unsafe)
+    return new
+
+
+def col(line: str, needle: str, start: int = 0) -> int:
+    return line.index(needle, start) + 1
+
+
+# --- TY001 ----------------------------------------------------------------------------------------
+
+
+def test_halfwidth_marks_between_cjk_are_reported_at_their_column():
+    text = "昨晚,微软推出新品:Copilot。真的吗?当然!\n"
+    assert positions("TY001", text) == [(1, 3), (1, 10), (1, 22), (1, 25)]
+    problem = lint("TY001", text)[0]
+    assert "`,`" in problem.message and "`，`" in problem.message
+    assert problem.end_column == problem.column + 1
+
+
+def test_fix_converts_to_fullwidth_and_removes_the_surrounding_spaces():
+    assert fixed("TY001", "昨晚, 微软推出 : Copilot ;好\n") == "昨晚，微软推出：Copilot；好\n"
+
+
+def test_a_mark_between_latin_and_cjk_counts_as_cjk_context():
+    assert fixed("TY001", "OpenAI,正式宣布。\n") == "OpenAI，正式宣布。\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "价格是 3,000 元，时间是 10:30。",
+        "中文段落里的英文句子：Hello, world! How are you?",
+        "访问 https://example.com/a?b=1,c 看看。",
+        "邮件写给 a,b@example.com 吧。" if False else "写信到 someone@example.com 吧。",
+        "代码 `中,文` 不算。",
+        "链接 [标题](https://example.com/中,文) 不算。",
+        "自动链接 <https://example.com/中,文?x> 不算。",
+        "网页 <span title=\"中,文\">标签</span> 不算。",
+        "QQ:4156828 不算。",
+    ],
+)
+def test_numbers_urls_code_links_and_latin_are_left_alone(line):
+    assert lint("TY001", f"中文文章。\n\n{line}\n") == []
+
+
+def test_code_blocks_html_blocks_and_front_matter_are_not_prose():
+    text = (
+        "---\ntitle: 标题,副标题\nsummary: 你好:世界\n---\n"
+        "正文。\n\n```\n中,文\n```\n\n    缩进,代码\n\n<div>\n中,文\n</div>\n"
+    )
+    assert lint("TY001", text) == []
+
+
+def test_documents_without_cjk_are_skipped():
+    assert lint("TY001", "Hello, world (really)! Is it?\n") == []
+
+
+def test_parentheses_follow_their_content_and_the_text_before_them():
+    assert fixed("TY001", "面子(GPT 系列还留着),但\n") == "面子（GPT 系列还留着），但\n"
+    assert fixed("TY001", "通用人工智能(AGI)的开发\n") == "通用人工智能（AGI）的开发\n"
+    assert fixed("TY001", "微软（Microsoft)发布\n") == "微软（Microsoft）发布\n"
+    # Latin inside, Latin before: the conservative choice keeps them half-width.
+    assert lint("TY001", "发布了 Claude 3 (Opus) 模型。\n") == []
+    # An unpaired parenthesis is not reported.
+    assert lint("TY001", "一个括号(没有闭合\n") == []
+
+
+def test_columns_in_containers_and_after_inline_markup():
+    text = (
+        "> 引用,文本\n"
+        "\n"
+        "- 列表,项\n"
+        "\n"
+        "| 表头 | 中,文 |\n"
+        "|---|---|\n"
+        "| 甲,乙 | 丙,丁 |\n"
+        "\n"
+        "**微软**,然后 `代码,` ,继续[链接](https://x.com/a,b),结束[^1],好\n"
+        "\n"
+        "微软&amp;谷歌,合作 \\*星号,好\n"
+        "\n"
+        "[^1]: 脚注,来源。\n"
+    )
+    lines = text.split("\n")
+    expected = [
+        (1, col(lines[0], ",")),
+        (3, col(lines[2], ",")),
+        (5, col(lines[4], ",")),
+        (7, col(lines[6], ",")),
+        (7, col(lines[6], ",", col(lines[6], ","))),
+        (9, col(lines[8], "**,") + 2),
+        (9, col(lines[8], " ,继续") + 1),
+        (9, col(lines[8], "),结束") + 1),
+        (9, col(lines[8], "],好") + 1),
+        (11, col(lines[10], ",合作")),
+        (11, col(lines[10], ",好")),
+        (13, col(lines[12], ",")),
+    ]
+    assert positions("TY001", text) == expected
+
+
+def test_fix_never_touches_urls_code_or_front_matter():
+    text = "---\ntitle: 标题,副标题\n---\n正文,内容 `a,b` [链接](https://x.com/a,b),完\n\n```\n中,文\n```\n"
+    out = fixed("TY001", text)
+    assert out == "---\ntitle: 标题,副标题\n---\n正文，内容 `a,b` [链接](https://x.com/a,b)，完\n\n```\n中,文\n```\n"
+
+
+def test_fix_is_idempotent():
+    text = "昨晚, 微软(Microsoft)推出: 新品(真的)!\n\n第二段,好?\n"
+    once = fixed("TY001", text)
+    assert lint("TY001", once) == []
+    assert fixed("TY001", once) == once
+
+
+# --- TY002 ----------------------------------------------------------------------------------------
+
+
+def test_closing_mark_used_as_opening_is_reported_and_fixed():
+    text = "微软”叛逃”OpenAI，又一次”出轨”。\n"
+    problems = lint("TY002", text)
+    assert [(p.line, p.column) for p in problems] == [(1, 3), (1, 17)]
+    assert "opening" in problems[0].message
+    assert fixed("TY002", text) == "微软“叛逃”OpenAI，又一次“出轨”。\n"
+
+
+def test_opening_mark_used_as_closing_is_fixed():
+    assert fixed("TY002", "他说“你好“。\n") == "他说“你好”。\n"
+
+
+def test_well_formed_quotes_are_clean():
+    assert lint("TY002", "他说“你好”，她说‘再见’。\n\n“第二段”也好。\n") == []
+
+
+def test_odd_number_of_marks_is_reported_without_fix():
+    problems = lint("TY002", "他说“你好，然后走了。\n")
+    assert [(p.line, p.column) for p in problems] == [(1, 3)]
+    assert problems[0].fix is None and "unpaired" in problems[0].message
+    problems = lint("TY002", "他说”你好”然后”走了。\n")
+    assert [(p.line, p.column) for p in problems] == [(1, 3)] and problems[0].fix is None
+
+
+def test_quotes_pair_within_a_paragraph_not_across():
+    assert [(p.line, p.column) for p in lint("TY002", "第一段“开始\n\n第二段”结束。\n")] == [(1, 4), (3, 4)]
+
+
+def test_single_quotes_and_apostrophes():
+    assert fixed("TY002", "他说‘叛逃‘了。\n") == "他说‘叛逃’了。\n"
+    assert lint("TY002", "中文里的 OpenAI’s 模型和 users’ 数据。\n") == []
+
+
+def test_quotes_in_code_are_ignored():
+    assert lint("TY002", "中文 `”代码”` 里。\n\n```\n”块”\n```\n") == []
+
+
+def test_quote_fix_is_idempotent_together_with_ty001():
+    text = "微软”叛逃”OpenAI:Copilot,好\n"
+    once = fixed("TY002", text)
+    assert lint("TY002", once) == []
+    assert fixed("TY001", once) == "微软“叛逃”OpenAI:Copilot，好\n"
+
+
+# --- TY003 ----------------------------------------------------------------------------------------
+
+
+def test_mixed_widths_are_reported_once_at_the_first_minority_form():
+    text = "微软，谷歌,苹果，亚马逊。\n\n第二段，还有,这个：那个。\n"
+    problems = lint("TY003", text)
+    assert [(p.line, p.column) for p in problems] == [(1, 6)]
+    assert "comma 3 full-width, 2 half-width" in problems[0].message
+    assert problems[0].fix is None
+
+
+def test_fullwidth_minority_is_reported_at_the_first_fullwidth_mark():
+    text = "微软,谷歌,苹果,亚马逊，还有,脸书。\n"
+    assert [(p.line, p.column) for p in lint("TY003", text)] == [(1, 13)]
+
+
+def test_consistent_documents_are_clean():
+    assert lint("TY003", "微软，谷歌：苹果！\n") == []
+    assert lint("TY003", "微软,谷歌:苹果!\n") == []
+    assert lint("TY003", "微软，谷歌。English, text; here!\n") == []

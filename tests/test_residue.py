@@ -1,0 +1,98 @@
+"""SR001: site boilerplate left in the body, and its unsafe trailing-block fix."""
+
+from __future__ import annotations
+
+from corpuslint.diagnostics import Diagnostic, Severity
+from corpuslint.document import Document
+from corpuslint.fixes import apply_fixes
+from corpuslint.registry import RuleContext, all_rules
+
+ARTICLE = "---\ntitle: 标题\n---\n正文第一段，写得很好。\n\n这个问题，比什么都重要。\n"
+TRAILER = (
+    "\n© 版权声明\nTHE END\n喜欢就支持一下吧\n点赞12 分享\n评论 抢沙发\n\n请登录后发表评论\n\n    暂无评论内容"
+)
+
+
+def lint(text: str, **options):
+    rule = all_rules()["SR001"]
+    doc = Document.from_bytes("a.md", text.encode("utf-8"))
+    return list(rule.check(doc, RuleContext(options={**rule.options, **options})))
+
+
+def lines(text: str, **options) -> list[int]:
+    return [p.line for p in lint(text, **options)]
+
+
+def fix(text: str, unsafe: bool) -> str:
+    diagnostics = [Diagnostic("a.md", p.line, p.column, "SR001", Severity.WARNING, p.message, fix=p.fix) for p in lint(text)]
+    return apply_fixes(text, diagnostics, unsafe=unsafe)[0]
+
+
+def test_trailing_widgets_are_reported_line_by_line():
+    text = ARTICLE + TRAILER
+    problems = lint(text)
+    assert [(p.line, p.column) for p in problems] == [(8, 1), (9, 1), (10, 1), (11, 1), (12, 1), (14, 1), (16, 5)]
+    assert all("trailing block" in p.message for p in problems)
+    assert problems[0].end_column == len("© 版权声明") + 1
+
+
+def test_the_fix_removes_the_trailing_block_and_is_unsafe():
+    text = ARTICLE + TRAILER
+    problems = lint(text)
+    assert problems[0].fix is not None and problems[0].fix.safe is False
+    assert all(p.fix is None for p in problems[1:])
+    assert fix(text, unsafe=False) == text
+    assert fix(text, unsafe=True) == ARTICLE
+    assert lint(ARTICLE) == []
+
+
+def test_footer_licence_and_template_code():
+    text = (
+        "正文。\n\n更新时间:2025-11-01\n本站资料均由网友自行发布提供，仅用于学习交流。\n"
+        '© CopyRight 2020-=date("Y",time());?> All Rights Reserved. Powered By example.com 京ICP备12345678号\n'
+        "闽公网安备35020302034903号\n"
+    )
+    assert lines(text) == [3, 4, 5, 6]
+    assert fix(text, unsafe=True) == "正文。\n"
+
+
+def test_residue_in_the_middle_has_no_fix_and_weak_lines_there_are_not_reported():
+    text = "第一段。\n\n京ICP备12345678号\n\n更新时间：2025-11-01\n\n分享\n\n第二段，正文继续。\n"
+    problems = lint(text)
+    assert [p.line for p in problems] == [3]
+    assert problems[0].fix is None
+
+
+def test_prose_that_mentions_widget_words_is_not_residue():
+    text = (
+        "欢迎分享这篇文章，也欢迎在评论区留言。\n\n点赞和分享是社交网络的核心机制。\n\n"
+        "版权所有者有权决定是否授权。\n\nCopyright law differs between countries.\n\n## 评论\n\n"
+        "他说：“THE END 是一首歌。”\n"
+    )
+    assert lint(text) == []
+
+
+def test_code_and_front_matter_are_not_residue():
+    text = (
+        "---\ntitle: 标题\ncopyright: © 2024 All rights reserved\n---\n正文。\n\n"
+        "```php\n<?php echo date(\"Y\"); ?>\n© 版权声明\n```\n\n    <?php echo 1; ?>\n"
+    )
+    assert lint(text) == []
+
+
+def test_custom_patterns_and_builtin_switch():
+    text = "正文。\n\n本文完\n"
+    assert lint(text) == []
+    assert lines(text, patterns=[r"^本文完$"]) == [3]
+    assert fix(text, unsafe=True) == text  # no pattern: nothing to fix
+    assert lines(ARTICLE + TRAILER, builtin=False) == []
+    assert lines(ARTICLE + TRAILER, builtin=False, patterns=["抢沙发"]) == [12]
+
+
+def test_invalid_custom_pattern_is_reported_once():
+    problems = lint("正文。\n", patterns=["("])
+    assert len(problems) == 1 and "invalid regular expression" in problems[0].message
+
+
+def test_a_document_that_is_all_residue_is_emptied():
+    assert fix("© 版权声明\nTHE END\n", unsafe=True) == ""

@@ -188,6 +188,8 @@ class LinkServer:
             return await self._send(writer, method, status, body, extra)
         if path in ("/", "/ok") or path.startswith("/ok/") or path.startswith("/p/"):
             return await self._send(writer, method, 200, page)
+        if path.startswith("/gone/"):
+            return await self._send(writer, method, 404, b"<html><title>Not Found</title></html>")
         if path.startswith("/status/"):
             status = int(path.split("/")[2])
             return await self._send(writer, method, status, b"<html><title>error</title></html>")

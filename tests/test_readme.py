@@ -4,7 +4,9 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def test_rules_table_matches_the_registry():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -33,6 +34,7 @@ def load_schema(path: str) -> dict[str, Any]:
         ) from None
     if not isinstance(schema, dict):
         raise ValueError(f"schema {path} must be a JSON object, not {type(schema).__name__}")
+    _skip_iri_checker_unless_needed(text)
     from jsonschema import exceptions, validators
 
     cls = validators.validator_for(schema, default=validators.Draft202012Validator)
@@ -46,23 +48,32 @@ def load_schema(path: str) -> dict[str, Any]:
     return schema
 
 
-_VALIDATORS: dict[tuple[str | None, str], Any] = {}
+def _skip_iri_checker_unless_needed(schema_text: str) -> None:
+    """jsonschema checks the `iri` formats with rfc3987-syntax when it is installed, and importing
+    that compiles a grammar (~0.7 s): more than a whole pre-commit run. Keep it out unless a schema
+    asks for those formats."""
+    if "jsonschema" not in sys.modules and '"iri' not in schema_text:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+_VALIDATORS: dict[tuple[str | None, int], tuple[Any, Any]] = {}
 _MAX_CACHED_VALIDATORS = 64
 
 
 def _validator(schema: Mapping[str, Any], source: str | None) -> Any:
     """A compiled validator per schema, kept for the life of the (worker) process."""
-    key = (source, json.dumps(schema, sort_keys=True, default=str))
-    validator = _VALIDATORS.get(key)
-    if validator is None:
+    key = (source, id(schema))
+    cached = _VALIDATORS.get(key)
+    if cached is None:
         from jsonschema import validators
 
         cls = validators.validator_for(schema, default=validators.Draft202012Validator)
-        validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        # the schema is kept with its validator so that its id() cannot be reused
+        cached = (schema, cls(schema, format_checker=cls.FORMAT_CHECKER))
         if len(_VALIDATORS) >= _MAX_CACHED_VALIDATORS:
             _VALIDATORS.clear()
-        _VALIDATORS[key] = validator
-    return validator
+        _VALIDATORS[key] = cached
+    return cached[1]
 
 
 # --- FM001 -------------------------------------------------------------------------------------

@@ -49,6 +49,15 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _shard(value: str) -> tuple[int, int]:
+    from corpuslint.filecache import parse_shard
+
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from corpuslint.reporters import formats
 
@@ -81,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
     run = check.add_argument_group("running")
     run.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: one per core)")
+    run.add_argument("--shard", type=_shard, metavar="K/N",
+                     help="lint only the K-th of N deterministic parts of the files (split by path, for CI matrices)")
     run.add_argument("--force-exclude", action="store_true",
                      help="apply the config's exclude globs to files named on the command line too (for hooks)")
     fixing = check.add_argument_group("fixes")
@@ -91,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     links = check.add_argument_group("links")
     links.add_argument("--no-links", action="store_true", help="offline rules only: do not check links")
     links.add_argument("--links-only", action="store_true", help="only check links")
-    links.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+    links.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the caches (per-file results and link results)")
     links.add_argument("--max-concurrency", type=_positive_int, metavar="N", help="requests in flight at once (default 64)")
     links.add_argument("--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)")
     links.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="limit for one request, redirects included (default 20)")
@@ -175,6 +187,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"corpuslint: error: {path}: no such file or directory", file=sys.stderr)
     if missing:
         return EXIT_USAGE
+    if args.shard:
+        from corpuslint.filecache import in_shard
+
+        sources = [s for s in sources if in_shard(s.path, config.root, *args.shard)]
 
     overrides = {}
     if args.max_concurrency:

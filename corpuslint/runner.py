@@ -42,6 +42,7 @@ class FileResult:
     links: list[Any] = field(default_factory=list)  # LinkOccurrence
     suppressions: Suppressions | None = None
     front_matter: Mapping[str, Any] | None = None  # for corpus-level rules
+    dependencies: tuple[str, ...] = ()  # files besides this one that the result depends on (filecache)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,9 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
 
         links = extract_links(doc, plan.links_scope)
     fm_data = doc.front_matter.data if doc.front_matter is not None and doc.front_matter.ok else None
-    return FileResult(source.display, diagnostics, links, suppressions, fm_data)
+    configured = {schema_path for _globs, schema_path in plan.schema_globs}
+    dependencies = (schema_source,) if schema_source and schema_source not in configured else ()
+    return FileResult(source.display, diagnostics, links, suppressions, fm_data, dependencies)
 
 
 def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:
@@ -211,7 +214,13 @@ def run(sources: list[SourceFile], config: Config, options: RunOptions) -> Repor
     validate_schemas(config)
     diagnostics: list[Diagnostic] = []
     results: list[FileResult] = []
-    for result in lint_files(sources, plan, options.jobs):
+    if options.use_cache and sources:
+        from corpuslint import filecache
+
+        linted = filecache.open_for(config, plan).lint(sources, plan, options.jobs, lint_files)
+    else:
+        linted = lint_files(sources, plan, options.jobs)
+    for result in linted:
         diagnostics.extend(result.diagnostics)
         if result.links:
             results.append(result)

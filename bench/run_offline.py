@@ -219,25 +219,18 @@ def expected_of(manifest: dict) -> list[tuple[str, str, int]]:
     return [(d["path"], d["code"], d["line"]) for d in manifest["diagnostics"]]
 
 
-def run_corpuslint(corpus: Path, manifest: dict, repeat: int, jobs: int | None) -> dict:
-    command = corpuslint_command() + ["check", "content", "--no-links", "--output-format", "json"]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    runs = []
-    for _ in range(repeat):
-        shutil.rmtree(corpus / ".corpuslint_cache", ignore_errors=True)
-        runs.append(measure(command, corpus))
-    runs.sort(key=lambda m: m.wall_s)
+def _corpuslint_result(tool: str, runs: list[Measured], corpus: Path, manifest: dict) -> dict:
+    runs = sorted(runs, key=lambda m: m.wall_s)
     median = runs[len(runs) // 2]
     if median.returncode not in (0, 1):
         raise SystemExit(f"corpuslint failed ({median.returncode}):\n{median.stderr[-3000:]}")
     diagnostics = json.loads(median.stdout)
     reported = [(_relative(d["path"], corpus, corpus), d["code"], d["line"]) for d in diagnostics]
     files = manifest["files"]
-    result = {
-        "tool": "corpuslint",
+    return {
+        "tool": tool,
         "files": files,
-        "command": " ".join(command),
+        "command": " ".join(median.command),
         "runs": len(runs),
         "wall_s": median.wall_s,
         "wall_all_s": [round(m.wall_s, 3) for m in runs],
@@ -248,7 +241,42 @@ def run_corpuslint(corpus: Path, manifest: dict, repeat: int, jobs: int | None) 
         "peak_processes": max(m.peak_processes for m in runs),
         "score": score(expected_of(manifest), reported),
     }
-    return result
+
+
+def _check_command(jobs: int | None) -> list[str]:
+    command = corpuslint_command() + ["check", "content", "--no-links", "--output-format", "json"]
+    return command + (["--jobs", str(jobs)] if jobs else [])
+
+
+def run_corpuslint(corpus: Path, manifest: dict, repeat: int, jobs: int | None) -> dict:
+    """Cold runs: the per-file result cache is removed before each (the last run leaves it)."""
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(corpus / ".corpuslint_cache", ignore_errors=True)
+        runs.append(measure(_check_command(jobs), corpus))
+    return _corpuslint_result("corpuslint", runs, corpus, manifest)
+
+
+EDITED_FRACTION = 100  # one file in this many is edited for the incremental run
+
+
+def run_incremental(corpus: Path, manifest: dict, repeat: int, jobs: int | None) -> list[dict]:
+    """Runs with the cache the cold runs left: nothing changed, then 1% of the files edited (a
+    paragraph appended, which changes no expected diagnostic)."""
+    command = _check_command(jobs)
+    warm = [measure(command, corpus) for _ in range(repeat)]
+    results = [_corpuslint_result("corpuslint, cached, no file changed", warm, corpus, manifest)]
+    files = sorted((corpus / "content").rglob("*.md"))
+    edited = []
+    for round_ in range(repeat):
+        for index, path in enumerate(files):
+            if index % EDITED_FRACTION == round_ % EDITED_FRACTION:
+                with open(path, "a", encoding="utf-8") as handle:
+                    handle.write(f"\n补记第{round_ + 1}次：此段为增量测试追加的文字。\n")
+        edited.append(measure(command, corpus))
+    share = f"{len(files) // EDITED_FRACTION:,} files"
+    results.append(_corpuslint_result(f"corpuslint, cached, {share} edited", edited, corpus, manifest))
+    return results
 
 
 def user_venv() -> Path | None:
@@ -478,7 +506,7 @@ def markdown_table(results: dict) -> str:
         "| recall | precision |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for r in results["corpuslint"] + results["anchors"]:
+    for r in results["corpuslint"] + results.get("incremental", []) + results["anchors"]:
         s = r.get("score") or r["score_all"]
         recall = f"{s['recall']:.1%}"
         if "score_mappable" in r:
@@ -510,6 +538,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-user-venv", action="store_true", help="time the one-file run in the development venv only"
     )
     parser.add_argument("--skip-anchors", action="store_true")
+    parser.add_argument("--skip-incremental", action="store_true", help="no cached runs")
     parser.add_argument("--anchor-timeout", type=float, default=900, help="seconds per anchor run")
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args(argv)
@@ -519,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "corpuslint": [],
+        "incremental": [],
         "anchors": [],
     }
     corpora = {}
@@ -534,6 +564,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"    {code}: found {c['found']}/{c['expected']}, {c['false']} not expected", flush=True
                 )
+    if not args.skip_incremental:
+        corpus, manifest = corpora[max(sizes)]
+        for r in run_incremental(corpus, manifest, args.repeat, args.jobs):
+            results["incremental"].append(r)
+            print(f"  {r['tool']}: {_summary(r)}", flush=True)
     corpus, manifest = corpora[min(sizes)]
     entries = [(corpuslint_command(), f"development venv ({Path(sys.executable).parent.parent.name})")]
     if not args.no_user_venv:

@@ -209,7 +209,8 @@ def fast_index(body: str, *, linkify: bool = False) -> _Raw | None:
                 return None  # a bare URL the linkify rule may extend over the reference
         refs.append((start, end))
     lines = body.split("\n")
-    count = len(lines) - 1 if body.endswith("\n") else len(lines)
+    # markdown-it counts no line for a final line of only spaces (or nothing) without a newline
+    count = len(lines) - 1 if not lines[-1].strip(" ") else len(lines)
     line_starts = _line_starts(body)
     defs: list[tuple[int, int]] = []
     for start, content in definitions:

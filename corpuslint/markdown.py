@@ -126,11 +126,19 @@ def _footnote_positions(state: StateCore) -> None:
             stop = src.find("\n", start)
             return start, src[start : (len(src) if stop < 0 else stop)]
 
+        first_line = token.map[0]
+        if len(content_lines) < token.map[1] - token.map[0]:
+            # A block's content is stripped with str.strip(), which also drops leading lines of
+            # Unicode whitespace (U+3000...); setext headings also span their underline.
+            for skip in range(token.map[1] - token.map[0] - len(content_lines) + 1):
+                if _place(source_text(token.map[0] + skip)[1], content_lines[0], 0, in_cell) is not None:
+                    first_line = token.map[0] + skip
+                    break
         for ref in refs:
             pos = ref.meta.pop("content_pos")
             end = ref.meta.pop("content_end")
             k = bisect_right(content_line_starts, pos) - 1
-            line = token.map[0] + k
+            line = first_line + k
             line_start, text = source_text(line)
             cursor = cursors.get(line, 0) if in_cell else 0
             if k not in shifts:

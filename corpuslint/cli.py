@@ -58,6 +58,15 @@ def _shard(value: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _also_output(value: str) -> tuple[str, str]:
+    from corpuslint.reporters import formats
+
+    name, sep, path = value.partition(":")
+    if not sep or not path or name not in formats():
+        raise argparse.ArgumentTypeError(f"expected FORMAT:PATH with FORMAT one of {', '.join(formats())}, got {value!r}")
+    return name, path
+
+
 def build_parser() -> argparse.ArgumentParser:
     from corpuslint.reporters import formats
 
@@ -82,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     output = check.add_argument_group("output")
     output.add_argument("--output-format", choices=formats(), default=None,
                         help="how to print diagnostics (default: text; github when GITHUB_ACTIONS is set)")
+    output.add_argument("--also-output", type=_also_output, action="append", default=[], metavar="FORMAT:PATH",
+                        help="also write the same run's diagnostics to PATH in FORMAT (repeatable), "
+                        "e.g. sarif:corpuslint.sarif")
     output.add_argument("--show-source", action="store_true", help="show the offending line with a caret (text format)")
     output.add_argument("--statistics", action="store_true", help="count diagnostics per code instead of listing them")
     output.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only; nothing when all is well")
@@ -253,6 +265,15 @@ def _check(args: argparse.Namespace) -> int:
     )
     reporters.get(output_format)(report, sys.stdout, report_options)
     sys.stdout.flush()
+    for extra_format, path in args.also_output:
+        from dataclasses import replace as _replace
+
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                reporters.get(extra_format)(report, handle, _replace(report_options, color=False, quiet=False))
+        except OSError as exc:
+            return _error(f"--also-output {extra_format}:{path}: {exc.strerror or exc}")
     if args.exit_zero:
         return EXIT_OK
     return EXIT_PROBLEMS if report.errors else EXIT_OK

@@ -18,6 +18,7 @@ REPORTERS: dict[str, str] = {
     "full": "corpuslint.reporters.text:report_full",
     "sarif": "corpuslint.reporters.sarif:report",
     "junit": "corpuslint.reporters.junit:report",
+    "summary": "corpuslint.action_summary:report",
 }
 
 

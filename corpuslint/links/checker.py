@@ -217,56 +217,98 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
 
 
 class HostRouter(httpx.AsyncBaseTransport):
-    """A small httpcore pool per (scheme, host, port): no pool ever scans many connections."""
+    """Keep-alive connections per (scheme, host, port), without a pool that scans them all.
+
+    httpcore's pool walks every connection and queued request on each request and retries
+    assignments that lose a race; the checker already bounds requests per host with its own
+    semaphore, so a free list of idle connections per origin is all that is needed. Idle
+    connections are capped overall (oldest closed first) so thousands of hosts do not exhaust
+    file descriptors.
+    """
 
     def __init__(self, settings: LinkSettings, ssl_context: ssl.SSLContext, backend: PinnedBackend) -> None:
-        self._settings = settings
         self._ssl = ssl_context
         self._backend = backend
-        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+        self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTPConnection]] = {}
+        self._idle_order: dict[httpcore.AsyncHTTPConnection, tuple[bytes, bytes, int]] = {}
+        self._idle_cap = max(2 * settings.max_concurrency, 16)
 
-    def _pool(self, url: httpx.URL) -> httpcore.AsyncConnectionPool:
-        key = (url.raw_scheme, url.raw_host, url.port)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = httpcore.AsyncConnectionPool(
+    def _take(self, key: tuple[bytes, bytes, int]) -> httpcore.AsyncHTTPConnection | None:
+        idle = self._idle.get(key)
+        while idle:
+            connection = idle.pop()
+            self._idle_order.pop(connection, None)
+            if connection.is_idle() and not connection.has_expired():
+                return connection
+            self._discard(connection)
+        return None
+
+    def _discard(self, connection: httpcore.AsyncHTTPConnection) -> None:
+        task = asyncio.ensure_future(connection.aclose())
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    def _release(self, key: tuple[bytes, bytes, int], connection: httpcore.AsyncHTTPConnection) -> None:
+        if not connection.is_idle():
+            self._discard(connection)
+            return
+        self._idle.setdefault(key, []).append(connection)
+        self._idle_order[connection] = key
+        while len(self._idle_order) > self._idle_cap:
+            oldest, oldest_key = next(iter(self._idle_order.items()))
+            del self._idle_order[oldest]
+            self._idle[oldest_key].remove(oldest)
+            self._discard(oldest)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        scheme = url.raw_scheme
+        port = url.port or (443 if scheme == b"https" else 80)
+        key = (scheme, url.raw_host, port)
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=scheme, host=url.raw_host, port=port, target=url.raw_path),
+            headers=request.headers.raw,
+            content=request.stream,  # type: ignore[arg-type]
+            extensions=request.extensions,
+        )
+        connection = self._take(key)
+        reused = connection is not None
+        if connection is None:
+            connection = httpcore.AsyncHTTPConnection(
+                origin=httpcore.Origin(scheme, url.raw_host, port),
                 ssl_context=self._ssl,
-                max_connections=self._settings.max_per_host,
-                max_keepalive_connections=self._settings.max_per_host,
                 keepalive_expiry=30.0,
                 http1=True,
                 http2=False,
                 network_backend=self._backend,
             )
-            self._pools[key] = pool
-        return pool
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
-            headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type]
-            extensions=request.extensions,
-        )
-        response = await self._pool(url).handle_async_request(core_request)
+        try:
+            response = await connection.handle_async_request(core_request)
+        except BaseException as exc:
+            await connection.aclose()
+            if reused and isinstance(exc, (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError)):
+                # the server dropped a kept-alive connection: one more try on a new one
+                return await self.handle_async_request(request)
+            raise
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,
-            stream=_Stream(response.stream),  # type: ignore[arg-type]
+            stream=_Stream(response.stream, lambda: self._release(key, connection)),  # type: ignore[arg-type]
             extensions=response.extensions,
         )
 
     async def aclose(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
-        self._pools.clear()
+        for connections in self._idle.values():
+            for connection in connections:
+                await connection.aclose()
+        self._idle.clear()
+        self._idle_order.clear()
 
 
 class _Stream(httpx.AsyncByteStream):
-    def __init__(self, inner: Iterable[bytes]) -> None:
+    def __init__(self, inner: Iterable[bytes], on_close: Callable[[], None]) -> None:
         self._inner = inner
+        self._on_close: Callable[[], None] | None = on_close
 
     async def __aiter__(self):  # type: ignore[no-untyped-def]
         async for part in self._inner:  # type: ignore[attr-defined]
@@ -276,6 +318,9 @@ class _Stream(httpx.AsyncByteStream):
         close = getattr(self._inner, "aclose", None)
         if close is not None:
             await close()
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close()
 
 
 # The checker ---------------------------------------------------------------------------------------
@@ -603,6 +648,10 @@ class Checker:
                         match = _TITLE.search(body)
                         if match:
                             title = match.group(1)[:1000].decode(response.encoding or "utf-8", "replace")
+                    else:
+                        await self._drain(response)
+                else:
+                    await self._drain(response)
                 return _Exchange(
                     status,
                     headers.get("location"),
@@ -611,6 +660,19 @@ class Checker:
                 )
             finally:
                 await response.aclose()
+
+    async def _drain(self, response: httpx.Response) -> None:
+        """Read a small (or empty) body to its end, so the connection can be used again."""
+        length = response.headers.get("content-length")
+        if response.request.method != "HEAD" and (
+            length is None or not length.isdigit() or int(length) > self.settings.max_body
+        ):
+            return  # unknown or large: closing the connection is cheaper than reading it
+        read = 0
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > self.settings.max_body:
+                break
 
     async def _read_body(self, response: httpx.Response) -> bytes | None:
         """At most max_body bytes of an HTML body, decompressed with a bound (no gzip bomb)."""

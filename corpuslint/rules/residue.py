@@ -22,6 +22,8 @@ _SEARCH: tuple[tuple[str, str], ...] = (
     ("disclaimer", r"本站(?:所有)?(?:资料|内容|文章)?均由网友自行(?:发布|上传)"),
     ("disclaimer", r"如有侵权[，,]?\s*请(?:与我们|与本站)?联系(?:本站|我们)?(?:删除|处理)"),
 )
+# Cheap substring tests (of the case-folded body) before the regular expressions run.
+_SEARCH_TRIGGERS = ("icp", "公网安备", "rights", "©", "copyright", "网友自行", "侵权")
 # Template code a broken page render leaked; never looked for inside code blocks.
 _TEMPLATE: tuple[tuple[str, str], ...] = (
     ("template code", r"<\?php\b|<\?="),
@@ -150,16 +152,21 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
 
     found: dict[int, str] = {}  # body line index -> label
     weak_found: dict[int, str] = {}
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    line_starts = doc.line_starts
+    body_offset = doc.body_offset
+
+    def line_of(position: int) -> int:  # body line index of a body offset
+        return bisect_right(line_starts, body_offset + position) - 1 - base
+
     searches: list[tuple[re.Pattern, tuple[str, ...] | str]] = [(p, "custom pattern") for p in custom]
     if builtin:
         combined, labels, template, whole_line, weak = _builtin()
-        searches.insert(0, (combined, labels))
+        folded = body.casefold()
+        if any(trigger in folded for trigger in _SEARCH_TRIGGERS):
+            searches.insert(0, (combined, labels))
     for pattern, label_of in searches:
         for match in pattern.finditer(body):
-            index = bisect_right(starts, match.start()) - 1
+            index = line_of(match.start())
             if index in fenced or index in found:
                 continue
             if isinstance(label_of, str):
@@ -167,15 +174,15 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
             else:
                 group = next(name for name, value in match.groupdict().items() if value is not None)
                 found[index] = label_of[int(group[1:])]
-    if builtin:
+    if builtin and ("?" in body or "date(" in body):
         for match in template.finditer(body):
-            index = bisect_right(starts, match.start()) - 1
+            index = line_of(match.start())
             if index in fenced or index in indented or index in found:
                 continue
             found[index] = "template code"
     if builtin:
         for index, line in enumerate(lines):
-            if index in found or index in fenced:
+            if len(line) > 2 * _SHORT or index in found or index in fenced:
                 continue
             stripped = line.strip().lstrip(">").strip()
             if not stripped or len(stripped) > _SHORT or stripped.startswith("#"):
@@ -219,7 +226,7 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
         first_blank = run_start
         while first_blank > 0 and not lines[first_blank - 1].strip():
             first_blank -= 1
-        start = doc.body_offset + starts[first_blank]
+        start = line_starts[base + first_blank]
         if first_blank == 0 and doc.body_offset == 0:
             start = 0
         fix = Fix(

@@ -142,7 +142,9 @@ def _build(doc: Document) -> Iterator[ProseBlock]:
                 cursor = _skip_inline(doc, child, cursor, end)
         block.text = "".join(pieces)
         row_cursor[first] = cursor
-        block.masked = [m.span() for m in _URLISH.finditer(block.text)]
+        joined = block.text
+        if "/" in joined or "@" in joined or "www." in joined:
+            block.masked = [m.span() for m in _URLISH.finditer(joined)]
         yield block
 
 
@@ -567,6 +569,8 @@ def mixed_punctuation_width(doc: Document, ctx: RuleContext) -> Iterator[Problem
     half: dict[str, list[tuple[ProseBlock, int]]] = {}
     for mark in halfwidth_marks(doc):
         half.setdefault(_KIND[mark.char], []).append((mark.block, mark.index))
+    if not half:
+        return
     full: dict[str, list[tuple[ProseBlock, int]]] = {}
     for block in prose_blocks(doc):
         if not HAS_CJK.search(block.text):

@@ -45,7 +45,9 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def apply_fixes(text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool) -> tuple[str, list[Diagnostic]]:
+def apply_fixes(
+    text: str, diagnostics: Iterable[Diagnostic], *, unsafe: bool
+) -> tuple[str, list[Diagnostic]]:
     """Apply the non-overlapping applicable fixes of `diagnostics` to `text` (one pass).
 
     Returns the new text and the diagnostics whose fix was applied. A fix whose edits overlap an
@@ -107,7 +109,9 @@ def write_atomically(path: str, text: str, newline: str = "\n", bom: bool = Fals
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         mode = None
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory)
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory
+    )
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(encode(text, newline, bom))
@@ -136,8 +140,12 @@ class FileFix:
     def diff(self) -> str:
         before = self.document.text.splitlines(keepends=True)
         after = self.text.splitlines(keepends=True)
-        lines = list(difflib.unified_diff(before, after, f"a/{self.source.display}", f"b/{self.source.display}"))
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+        lines = list(
+            difflib.unified_diff(before, after, f"a/{self.source.display}", f"b/{self.source.display}")
+        )
+        return "".join(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+        )
 
 
 def fix_file(
@@ -160,7 +168,9 @@ def fix_file(
             break
         applied.extend(done)
         text = new_text
-        current = [d for d in lint_file(source, plan, data=text.encode("utf-8")).diagnostics if d.fix is not None]
+        current = [
+            d for d in lint_file(source, plan, data=text.encode("utf-8")).diagnostics if d.fix is not None
+        ]
     if text == document.text:
         return None
     return FileFix(source, document, text, applied)
@@ -200,7 +210,13 @@ class FixOutcome:
 
 
 def run_fixes(
-    sources: Sequence[SourceFile], report: Report, config: Config, options: RunOptions, *, unsafe: bool, write: bool
+    sources: Sequence[SourceFile],
+    report: Report,
+    config: Config,
+    options: RunOptions,
+    *,
+    unsafe: bool,
+    write: bool,
 ) -> FixOutcome:
     """What `check --fix` / `--diff` does after the first lint: fix in memory, then write or not."""
     from corpuslint.runner import enabled_codes, make_plan

@@ -33,7 +33,9 @@ def test_an_overlapping_fix_is_skipped_and_identical_ones_count_as_applied():
 
 
 def test_adjacent_edits_and_insertions():
-    text, applied = apply_fixes("abc", [diag((0, 1, "A")), diag((1, 1, "-")), diag((1, 2, "B"))], unsafe=False)
+    text, applied = apply_fixes(
+        "abc", [diag((0, 1, "A")), diag((1, 1, "-")), diag((1, 2, "B"))], unsafe=False
+    )
     assert text == "A-Bc" and len(applied) == 3
     text, applied = apply_fixes("abc", [diag((1, 1, "x")), diag((1, 1, "y"))], unsafe=False)
     assert len(applied) == 1
@@ -118,7 +120,9 @@ def test_fix_end_to_end_is_idempotent_and_leaves_front_matter_and_code(corpus, c
     assert result.code == 0  # what remains are warnings
     assert "Fixed 4 problems in 1 files." in result.err
     text = (root / "a.md").read_text(encoding="utf-8")
-    assert text == FRONT + BODY.replace("昨晚, 微软”叛逃”了:真的吗?", "昨晚，微软“叛逃”了：真的吗？") + TRAILER
+    assert (
+        text == FRONT + BODY.replace("昨晚, 微软”叛逃”了:真的吗?", "昨晚，微软“叛逃”了：真的吗？") + TRAILER
+    )
     assert "SR001" in result.out and "TY00" not in result.out  # the unsafe fix was not applied
     after = (root / "clean.md").stat()
     assert (after.st_ino, after.st_mtime_ns) == (clean_stat.st_ino, clean_stat.st_mtime_ns)
@@ -127,7 +131,9 @@ def test_fix_end_to_end_is_idempotent_and_leaves_front_matter_and_code(corpus, c
     again = cli("check", "--isolated", "--no-links", "--select", "TY,SR", "--fix", ".", cwd=root)
     assert read(root / "a.md") == fixed_bytes and "Fixed" not in again.err
 
-    unsafe = cli("check", "--isolated", "--no-links", "--select", "TY,SR", "--fix", "--unsafe-fixes", ".", cwd=root)
+    unsafe = cli(
+        "check", "--isolated", "--no-links", "--select", "TY,SR", "--fix", "--unsafe-fixes", ".", cwd=root
+    )
     assert unsafe.code == 0 and "SR001" not in unsafe.out
     assert (root / "a.md").read_text(encoding="utf-8") == text[: -len(TRAILER)]
 

@@ -9,7 +9,8 @@ from corpuslint.registry import RuleContext, all_rules
 
 ARTICLE = "---\ntitle: 标题\n---\n正文第一段，写得很好。\n\n这个问题，比什么都重要。\n"
 TRAILER = (
-    "\n© 版权声明\nTHE END\n喜欢就支持一下吧\n点赞12 分享\n评论 抢沙发\n\n请登录后发表评论\n\n    暂无评论内容"
+    "\n© 版权声明\nTHE END\n喜欢就支持一下吧\n点赞12 分享\n评论 抢沙发\n\n"
+    "请登录后发表评论\n\n    暂无评论内容"
 )
 
 
@@ -24,14 +25,25 @@ def lines(text: str, **options) -> list[int]:
 
 
 def fix(text: str, unsafe: bool) -> str:
-    diagnostics = [Diagnostic("a.md", p.line, p.column, "SR001", Severity.WARNING, p.message, fix=p.fix) for p in lint(text)]
+    diagnostics = [
+        Diagnostic("a.md", p.line, p.column, "SR001", Severity.WARNING, p.message, fix=p.fix)
+        for p in lint(text)
+    ]
     return apply_fixes(text, diagnostics, unsafe=unsafe)[0]
 
 
 def test_trailing_widgets_are_reported_line_by_line():
     text = ARTICLE + TRAILER
     problems = lint(text)
-    assert [(p.line, p.column) for p in problems] == [(8, 1), (9, 1), (10, 1), (11, 1), (12, 1), (14, 1), (16, 5)]
+    assert [(p.line, p.column) for p in problems] == [
+        (8, 1),
+        (9, 1),
+        (10, 1),
+        (11, 1),
+        (12, 1),
+        (14, 1),
+        (16, 5),
+    ]
     assert all("trailing block" in p.message for p in problems)
     assert problems[0].end_column == len("© 版权声明") + 1
 
@@ -49,7 +61,8 @@ def test_the_fix_removes_the_trailing_block_and_is_unsafe():
 def test_footer_licence_and_template_code():
     text = (
         "正文。\n\n更新时间:2025-11-01\n本站资料均由网友自行发布提供，仅用于学习交流。\n"
-        '© CopyRight 2020-=date("Y",time());?> All Rights Reserved. Powered By example.com 京ICP备12345678号\n'
+        '© CopyRight 2020-=date("Y",time());?> All Rights Reserved. '
+        "Powered By example.com 京ICP备12345678号\n"
         "闽公网安备35020302034903号\n"
     )
     assert lines(text) == [3, 4, 5, 6]
@@ -75,7 +88,7 @@ def test_prose_that_mentions_widget_words_is_not_residue():
 def test_code_and_front_matter_are_not_residue():
     text = (
         "---\ntitle: 标题\ncopyright: © 2024 All rights reserved\n---\n正文。\n\n"
-        "```php\n<?php echo date(\"Y\"); ?>\n© 版权声明\n```\n\n    <?php echo 1; ?>\n"
+        '```php\n<?php echo date("Y"); ?>\n© 版权声明\n```\n\n    <?php echo 1; ?>\n'
     )
     assert lint(text) == []
 

@@ -58,11 +58,11 @@ def test_a_mark_between_latin_and_cjk_counts_as_cjk_context():
         "价格是 3,000 元，时间是 10:30。",
         "中文段落里的英文句子：Hello, world! How are you?",
         "访问 https://example.com/a?b=1,c 看看。",
-        "邮件写给 a,b@example.com 吧。" if False else "写信到 someone@example.com 吧。",
+        "见https://例子.com/路径?q=甲,乙 吧。",
         "代码 `中,文` 不算。",
         "链接 [标题](https://example.com/中,文) 不算。",
         "自动链接 <https://example.com/中,文?x> 不算。",
-        "网页 <span title=\"中,文\">标签</span> 不算。",
+        '网页 <span title="中,文">标签</span> 不算。',
         "QQ:4156828 不算。",
     ],
 )
@@ -129,7 +129,10 @@ def test_columns_in_containers_and_after_inline_markup():
 def test_fix_never_touches_urls_code_or_front_matter():
     text = "---\ntitle: 标题,副标题\n---\n正文,内容 `a,b` [链接](https://x.com/a,b),完\n\n```\n中,文\n```\n"
     out = fixed("TY001", text)
-    assert out == "---\ntitle: 标题,副标题\n---\n正文，内容 `a,b` [链接](https://x.com/a,b)，完\n\n```\n中,文\n```\n"
+    assert (
+        out
+        == "---\ntitle: 标题,副标题\n---\n正文，内容 `a,b` [链接](https://x.com/a,b)，完\n\n```\n中,文\n```\n"
+    )
 
 
 def test_fix_is_idempotent():

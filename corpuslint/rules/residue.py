@@ -49,7 +49,10 @@ _LINE: tuple[tuple[str, str], ...] = (
 )
 # Weak lines: residue only as part of the trailing block (a date stamp, a lone "分享").
 _WEAK: tuple[tuple[str, str], ...] = (
-    ("date stamp", r"(?:更新|发布|发表)(?:时间|日期|于)\s*[:：]?\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"),
+    (
+        "date stamp",
+        r"(?:更新|发布|发表)(?:时间|日期|于)\s*[:：]?\s*\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?",
+    ),
     ("navigation", r"(?:上一篇|下一篇)\s*[:：].{0,60}"),
 )
 _SHORT = 60  # whole-line patterns only look at lines up to this long
@@ -83,7 +86,10 @@ def _patterns_option(value: object) -> tuple[str, ...]:
 
 
 @rule(
-    "SR001", "scrape-residue", severity=Severity.WARNING, fixable=True,
+    "SR001",
+    "scrape-residue",
+    severity=Severity.WARNING,
+    fixable=True,
     options={"builtin": True, "patterns": []},
 )
 def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
@@ -140,7 +146,13 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     lines = body.split("\n")
     fenced: set[int] = set()
     indented: set[int] = set()
-    needs_tokens = "```" in body or "~~~" in body or "\n    " in body or "\n\t" in body or body.startswith(("    ", "\t"))
+    needs_tokens = (
+        "```" in body
+        or "~~~" in body
+        or "\n    " in body
+        or "\n\t" in body
+        or body.startswith(("    ", "\t"))
+    )
     if needs_tokens:
         for token in doc.tokens:
             if token.map is None:
@@ -241,8 +253,11 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
         column = len(line_text) - len(line_text.lstrip()) + 1
         where = " (part of the trailing block)" if index in trailing else ""
         yield Problem(
-            base + index + 1, column, f"scrape residue: {label}{where}",
-            base + index + 1, len(line_text) + 1,
+            base + index + 1,
+            column,
+            f"scrape residue: {label}{where}",
+            base + index + 1,
+            len(line_text) + 1,
             fix=fix if index == run_start else None,
         )
 
@@ -252,6 +267,8 @@ def _whole_line(stripped: str, patterns: tuple) -> str | None:
         if pattern.fullmatch(stripped):
             return label
     match = _WIDGETS.fullmatch(stripped)
-    if match and (len(_WIDGET_WORDS.findall(stripped)) >= 2 or "抢沙发" in stripped or re.search(r"\d", stripped)):
+    if match and (
+        len(_WIDGET_WORDS.findall(stripped)) >= 2 or "抢沙发" in stripped or re.search(r"\d", stripped)
+    ):
         return "like/share widget"
     return None

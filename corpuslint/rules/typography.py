@@ -36,8 +36,15 @@ PLACEHOLDER = "\ue000"  # a code span, image, footnote reference, raw HTML or au
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 FULL_TO_HALF = {v: k for k, v in HALF_TO_FULL.items()}
 _SENTENCE_MARKS = ",:;!?"
-_KIND = {",": "comma", ":": "colon", ";": "semicolon", "!": "exclamation mark", "?": "question mark",
-         "(": "parenthesis", ")": "parenthesis"}
+_KIND = {
+    ",": "comma",
+    ":": "colon",
+    ";": "semicolon",
+    "!": "exclamation mark",
+    "?": "question mark",
+    "(": "parenthesis",
+    ")": "parenthesis",
+}
 
 _URLISH = re.compile(
     r"(?:[A-Za-z][A-Za-z0-9+.\-]*:)?//[^\s<>\"'，。、；：！？（）“”‘’《》【】]+"
@@ -366,8 +373,10 @@ def _block_marks(block: ProseBlock) -> Iterator[Mark]:
     converted: set[int] = set()
     for opening, closing in pairs:
         inside = text[opening + 1 : closing]
-        if HAS_CJK.search(inside) or is_cjk(_neighbour(text, opening, -1)) or (
-            text[opening] == "（" or text[closing] == "）"
+        if (
+            HAS_CJK.search(inside)
+            or is_cjk(_neighbour(text, opening, -1))
+            or (text[opening] == "（" or text[closing] == "）")
         ):
             converted.update((opening, closing))
     skip = " \t" + _SENTENCE_MARKS
@@ -439,8 +448,12 @@ def halfwidth_punctuation_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Pr
         full = HALF_TO_FULL[mark.char]
         fix = Fix(f"Replace `{mark.char}` with `{full}`", (mark.edit,)) if mark.edit else None
         yield Problem(
-            line, column, f"half-width {_KIND[mark.char]} `{mark.char}` in CJK text; use `{full}`",
-            line, column + 1, fix=fix,
+            line,
+            column,
+            f"half-width {_KIND[mark.char]} `{mark.char}` in CJK text; use `{full}`",
+            line,
+            column + 1,
+            fix=fix,
         )
 
 
@@ -497,7 +510,13 @@ def _check_quotes(doc: Document, block: ProseBlock, marks: tuple[str, str], name
             continue
         if block.is_masked(index):
             continue
-        if char == "’" and index and index + 1 < len(text) and text[index - 1].isalpha() and text[index + 1].isalpha():
+        if (
+            char == "’"
+            and index
+            and index + 1 < len(text)
+            and text[index - 1].isalpha()
+            and text[index + 1].isalpha()
+        ):
             continue  # an apostrophe
         found.append(index)
     if len(found) % 2 == 0:
@@ -510,10 +529,17 @@ def _check_quotes(doc: Document, block: ProseBlock, marks: tuple[str, str], name
                 continue
             line, column = where
             role = "opening" if expected == opening else "closing"
-            fix = Fix(f"Replace `{text[index]}` with `{expected}`", (Edit(block.source(index), block.source(index) + 1, expected),))
+            fix = Fix(
+                f"Replace `{text[index]}` with `{expected}`",
+                (Edit(block.source(index), block.source(index) + 1, expected),),
+            )
             yield Problem(
-                line, column, f"`{text[index]}` used as an {role} {name} quotation mark; use `{expected}`",
-                line, column + 1, fix=fix,
+                line,
+                column,
+                f"`{text[index]}` used as an {role} {name} quotation mark; use `{expected}`",
+                line,
+                column + 1,
+                fix=fix,
             )
         return
     if name == "single":
@@ -540,8 +566,9 @@ def _check_quotes(doc: Document, block: ProseBlock, marks: tuple[str, str], name
     if where is None:
         return
     line, column = where
-    yield Problem(line, column, f"unpaired {name} quotation mark `{text[culprit]}` in this paragraph",
-                  line, column + 1)
+    yield Problem(
+        line, column, f"unpaired {name} quotation mark `{text[culprit]}` in this paragraph", line, column + 1
+    )
 
 
 @rule("TY003", "mixed-punctuation-width", severity=Severity.WARNING)
@@ -593,7 +620,14 @@ def mixed_punctuation_width(doc: Document, ctx: RuleContext) -> Iterator[Problem
     if not candidates:
         return
     line, column = doc.position(min(candidates))
-    counts = ", ".join(f"{kind} {len(full[kind])} full-width, {len(half[kind])} half-width" for kind in sorted(mixed))
+    counts = ", ".join(
+        f"{kind} {len(full[kind])} full-width, {len(half[kind])} half-width" for kind in sorted(mixed)
+    )
     form = "half-width" if minority is half else "full-width"
-    yield Problem(line, column, f"mixed punctuation width in CJK text: {counts} (first {form} one here)",
-                  line, column + 1)
+    yield Problem(
+        line,
+        column,
+        f"mixed punctuation width in CJK text: {counts} (first {form} one here)",
+        line,
+        column + 1,
+    )

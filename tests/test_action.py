@@ -235,3 +235,18 @@ def test_arguments_from_inputs():
         "c",
     ]
     assert sarif == "x.sarif"
+
+
+def test_example_workflow_is_valid():
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    command = [str(checker)] if checker.exists() else [sys.executable, "-m", "check_jsonschema"]
+    workflow = REPO / "examples" / "github-workflow.yml"
+    proc = subprocess.run(
+        [*command, "--builtin-schema", "vendor.github-workflows", str(workflow)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = workflow.read_text()
+    assert "github/codeql-action/upload-sarif" in text and "actions/cache" in text and "shard:" in text

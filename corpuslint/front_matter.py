@@ -55,7 +55,9 @@ class FrontMatter:
         """The position of the nearest known key or value on `path`; the opening delimiter for the root."""
         path = tuple(path)
         for n in range(len(path), 0, -1):
-            found = self.positions.get(path[:n])
+            # a repeated key keeps its last value, so that is where the value's problems are
+            repeats = [(line, column) for where, line, column in self.duplicates if where == path[:n]]
+            found = repeats[-1] if repeats else self.positions.get(path[:n])
             if found:
                 return found
         return (self.open_line, 1)

@@ -114,7 +114,7 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
             return None, None, Problem(line, column, f"$schema: only local schema files are supported, not {declared!r}", code="FM003")
         schema_path = str((Path(source.path).parent / declared).resolve())
         try:
-            return _load_schema(schema_path), schema_path, None
+            return _load_schema(schema_path), _shown(schema_path), None
         except (OSError, ValueError) as exc:
             line, column = fm.position(("$schema",))
             return None, None, Problem(line, column, f"$schema: cannot use {declared!r}: {exc}", code="FM003")
@@ -126,8 +126,16 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
         if rel is not None:
             for globs, schema_path in plan.schema_globs:
                 if matches(rel, globs):
-                    return _load_schema(schema_path), schema_path, None
+                    return _load_schema(schema_path), _shown(schema_path), None
     return None, None, None
+
+
+def _shown(path: str) -> str:
+    """A path as users see it: relative to the working directory when below it."""
+    try:
+        return Path(path).relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
 
 
 def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> FileResult:

@@ -279,3 +279,12 @@ def test_format_path_reads_like_the_front_matter():
     assert format_path(("tags", 2)) == "tags[2]"
     assert format_path(("params", "author", "name")) == "params.author.name"
     assert format_path(()) == ""
+
+
+def test_a_repeated_keys_value_is_located_at_its_last_occurrence():
+    from corpuslint import front_matter
+
+    fm, _ = front_matter.split("---\ntags: a\ntags: b\n---\n")
+    fm = front_matter.load(fm)
+    assert fm.data["tags"] == "b"
+    assert fm.position(("tags",)) == (3, 1)

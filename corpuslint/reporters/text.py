@@ -37,7 +37,7 @@ def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
 
     if options.statistics:
         counts = Counter(d.code for d in report.diagnostics)
-        fixable = {d.code for d in report.diagnostics if d.fix is not None}
+        fixable = {d.code for d in report.diagnostics if d.fix is not None and d.fix.safe}
         messages = {}
         for d in report.diagnostics:
             messages.setdefault(d.code, report.rule_docs.get(d.code, ("", d.message, ""))[0])
@@ -48,7 +48,7 @@ def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
         for d in report.diagnostics:
             color = RED if d.severity is Severity.ERROR else YELLOW
             location = paint(d.path, BOLD) + paint(":", CYAN) + f"{d.line}" + paint(":", CYAN) + f"{d.column}"
-            fix = " [*]" if d.fix is not None else ""
+            fix = " [*]" if d.fix is not None and d.fix.safe else ""
             stream.write(f"{location}: {paint(d.code, BOLD, color)}{fix} {d.message}\n")
             if options.show_source:
                 _write_source(stream, d, options, paint)
@@ -60,9 +60,13 @@ def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
     if links and not options.quiet:
         stream.write(links + "\n")
     stream.write(summary(report) + "\n")
-    fixable = sum(1 for d in report.diagnostics if d.fix is not None)
-    if fixable and not options.quiet:
-        stream.write(f"[*] {_plural(fixable, 'fixable diagnostic')} (use `--fix`).\n")
+    safe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.safe)
+    unsafe = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
+    if safe and not options.quiet:
+        stream.write(f"[*] {_plural(safe, 'fixable diagnostic')} (use `--fix`).\n")
+    if unsafe and not options.quiet:
+        fixes = "fix" if unsafe == 1 else "fixes"
+        stream.write(f"{unsafe} more {fixes} available with `--fix --unsafe-fixes`.\n")
 
 
 _concise = report

@@ -36,8 +36,8 @@ Two ways to build the index give the same answer:
   `markdown.py` records on footnote tokens. Correct for every input: references in code spans,
   fences, indented code, HTML, autolinks, link destinations and after `\\` are not references.
 * A plain scan (`fast_index(body)`), used only when the body holds nothing that could make the
-  scan differ from the parse: no backtick, `~~~`, `<`, `\\`, `&`, `|`, tab or NUL; no block
-  quote; no line indented by 4+ spaces; no definition indented or inside a list item; no `]:`
+  scan differ from the parse: no backtick, `~~~`, `<`, `\\`, `&`, `|`, tab or NUL; no `[^` in a
+  block quote or its lazy continuation lines; no line indented by 4+ spaces; no definition indented or inside a list item; no `]:`
   outside a definition's label; no link destination that could hold a reference; no reference
   followed by `(`. Anything else falls back to the full parse. A property test checks that
   the two agree whenever the scan claims the input.
@@ -150,37 +150,50 @@ def parsed_index(tokens: list[Token]) -> _Raw:
 
 # --- the plain scan ---------------------------------------------------------------------------
 
-# Anything here sends the document to the full parse.
-_BLOCKERS = re.compile(
-    r"[`<\\&|\t\r\x00]"  # code spans/fences, HTML/autolinks, escapes, entities, tables, tabs
-    r"|~~~"  # tilde fences
-    r"|^ {0,3}>"  # block quotes (lazy continuation lines)
-    r"|^ {4,}[^ \n]"  # indented code, definition continuations, deep list items
-    r"|^ {1,3}\[\^",  # definitions that may sit in a list item
-    re.MULTILINE,
-)
-_DEFINITION = re.compile(r"^\[\^([^\] \n]+)\]:", re.MULTILINE)
+# Anything here sends the document to the full parse (besides the checks in fast_index).
+_BLOCKING_CHARS = ("`", "<", "\\", "&", "|", "\t", "\r", "\x00")  # code, HTML, escapes, entities, tables
+_INDENTED = re.compile(r"^(?: {4,}[^ \n]| {1,3}\[\^)", re.MULTILINE)  # indented code; indented definitions
+# A block quote (maybe in a list item) and its lazy continuation lines, up to a blank line.
+_QUOTE = re.compile(r" {0,3}(?:(?:[-+*]|[0-9]{1,9}[.)]) +)*>")
+_BLANK_LINE = re.compile(r"\n *(?:\n|$)")
 _CANDIDATE = re.compile(r"\[\^([^\] \n]*)(\]?)")
-_LIST_ITEM_WITH_REF = re.compile(r"^ {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?: |$).*\[\^", re.MULTILINE)
+_LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?: |$)")
 # What a definition's first line may not start with (it would open a block inside it).
 _BLOCK_START = re.compile(r" {4}|(?:#{1,6}|[-+*]|[0-9]{1,9}[.)])(?: |$)|([-*_])(?: *\1){2,} *$|>")
 # Lines that end a definition's paragraph (they interrupt it).
 _TERMINATOR = re.compile(
-    r" {0,3}(?:#{1,6}(?: |$)|(?:[-+*]|[0-9]{1,9}[.)])(?: |$)|([-*_])(?: *\1){2,} *$|\[\^[^\] ]+\]:)"
+    r" {0,3}(?:>|#{1,6}(?: |$)|(?:[-+*]|[0-9]{1,9}[.)])(?: |$)|([-*_])(?: *\1){2,} *$|\[\^[^\] ]+\]:)"
 )
 _DESTINATION_BLOCKERS = re.compile(r"[\[(\"']")
 
 
 def fast_index(body: str, *, linkify: bool = False) -> _Raw | None:
-    """The references and definitions of `body` by a plain scan, or None when it is not safe."""
+    """The references and definitions of `body` by a plain scan, or None when it is not safe.
+
+    Offsets are into `body`; a definition's second item is the 0-based line where its block
+    ends (exclusive), as markdown-it's token map has it.
+    """
     if "[^" not in body:
         return [], []
-    if _BLOCKERS.search(body) or _LIST_ITEM_WITH_REF.search(body):
+    for text in _BLOCKING_CHARS:
+        if text in body:
+            return None
+    if "~" in body and "~~~" in body:
         return None
-    definitions = [(m.start(), m.end()) for m in _DEFINITION.finditer(body)]
-    if body.count("]:") != len(definitions):
-        return None  # a link reference definition, a nested definition, or "]:" in text
-    def_starts = {start for start, _ in definitions}
+    if (body.startswith(" ") or "\n " in body) and _INDENTED.search(body):
+        return None
+    quote = body.find(">")
+    while quote >= 0:
+        line_start = body.rfind("\n", 0, quote) + 1
+        match = _QUOTE.match(body, line_start)
+        if match and match.end() == quote + 1:
+            blank = _BLANK_LINE.search(body, quote)
+            stop = blank.start() if blank else len(body)
+            if body.find("[^", line_start, stop) >= 0:
+                return None  # a reference or definition in a block quote or its lazy lines
+            quote = body.find(">", stop)
+        else:
+            quote = body.find(">", quote + 1)
     # Link destinations: `](` must be followed by a plain destination closed on the same line.
     position = body.find("](")
     while position >= 0:
@@ -192,47 +205,72 @@ def fast_index(body: str, *, linkify: bool = False) -> _Raw | None:
             return None
         position = body.find("](", close)
     refs: list[tuple[int, int]] = []
+    definitions: list[tuple[int, int]] = []  # (offset of "[", offset after "]:")
     for match in _CANDIDATE.finditer(body):
         if not match.group(2) or not match.group(1):
             continue  # "[^" then a space, a newline or the end: not a reference
-        label = match.group(1)
-        if "[" in label:
+        if "[" in match.group(1):
             return None
         start, end = match.start(), match.end()
-        if start in def_starts:
+        line_start = body.rfind("\n", 0, start) + 1
+        if start == line_start and body.startswith(":", end):
+            definitions.append((start, end + 1))
             continue
+        if _LIST_ITEM.match(body, line_start):
+            return None  # a reference (or a definition) in a list item's first line
         if body.startswith("(", end):
             return None  # `[^1](x)` is a link
         if linkify:
-            run_start = max(body.rfind(" ", 0, start), body.rfind("\n", 0, start)) + 1
+            run_start = max(body.rfind(" ", 0, start), line_start)
             if ":" in body[run_start:start]:
                 return None  # a bare URL the linkify rule may extend over the reference
         refs.append((start, end))
-    lines = body.split("\n")
+    if body.count("]:") != len(definitions):
+        return None  # a link reference definition, a nested definition, or "]:" in text
+    if not definitions:
+        return refs, []
+    newlines = body.count("\n")
+    last = body[body.rfind("\n") + 1 :]
     # markdown-it counts no line for a final line of only spaces (or nothing) without a newline
-    count = len(lines) - 1 if not lines[-1].strip(" ") else len(lines)
-    line_starts = _line_starts(body)
+    count = newlines + 1 if last.strip(" ") else newlines
     defs: list[tuple[int, int]] = []
+    line, counted = 0, 0
     for start, content in definitions:
-        line = bisect_right(line_starts, start) - 1
-        rest = lines[line][content - start :]
+        line += body.count("\n", counted, start)
+        counted = start
+        stop = body.find("\n", content)
+        rest = body[content : (len(body) if stop < 0 else stop)]
         first = rest.lstrip(" ")
         if first and _BLOCK_START.match(rest if rest.startswith("    ") else first):
             return None
-        defs.append((start, _definition_end(lines, count, line, bool(first))))
+        next_start = len(body) + 1 if stop < 0 else stop + 1
+        defs.append((start, _definition_end(body, count, line, next_start, bool(first))))
     return refs, defs
 
 
-def _definition_end(lines: list[str], count: int, line: int, has_content: bool) -> int:
-    """The 0-based line where a definition that starts on `line` ends (exclusive), as parsed."""
+def _definition_end(body: str, count: int, line: int, position: int, has_content: bool) -> int:
+    """The 0-based line where a definition starting on `line` ends (exclusive), as parsed.
+
+    `position` is the offset of the next line. The definition's paragraph runs to a blank line
+    or a line that interrupts it; then blank lines up to the next block belong to it.
+    """
     j = line + 1
     if has_content:
-        while j < count and lines[j].strip(" "):
-            if _TERMINATOR.match(lines[j]):
+        while j < count:
+            stop = body.find("\n", position)
+            text = body[position : (len(body) if stop < 0 else stop)]
+            if not text.strip(" "):
+                break
+            if _TERMINATOR.match(text):
                 return j
             j += 1
-    while j < count and not lines[j].strip(" "):
+            position = len(body) + 1 if stop < 0 else stop + 1
+    while j < count:
+        stop = body.find("\n", position)
+        if body[position : (len(body) if stop < 0 else stop)].strip(" "):
+            break
         j += 1
+        position = len(body) + 1 if stop < 0 else stop + 1
     return j
 
 

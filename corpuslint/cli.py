@@ -217,7 +217,7 @@ def _check(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         links=not args.no_links,
         links_only=args.links_only,
-        use_cache=not args.no_cache,
+        use_cache=not (args.no_cache or os.environ.get("CORPUSLINT_NO_CACHE", "").lower() in ("1", "true", "yes")),
         progress=sys.stderr.isatty(),
         link_overrides=overrides,
     )

@@ -119,14 +119,15 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
             line, column = fm.position(("$schema",))
             return None, None, Problem(line, column, f"$schema: cannot use {declared!r}: {exc}", code="FM003")
     if plan.schema_globs:
+        absolute = Path(source.path).resolve()
         try:
-            rel = Path(source.path).resolve().relative_to(plan.config_root).as_posix()
+            rel = absolute.relative_to(plan.config_root).as_posix()
         except ValueError:
-            rel = None
-        if rel is not None:
-            for globs, schema_path in plan.schema_globs:
-                if matches(rel, globs):
-                    return _load_schema(schema_path), _shown(schema_path), None
+            # outside the config's directory only patterns without a `/` (`*.md`) can match
+            rel = absolute.as_posix().lstrip("/")
+        for globs, schema_path in plan.schema_globs:
+            if matches(rel, globs):
+                return _load_schema(schema_path), _shown(schema_path), None
     return None, None, None
 
 
@@ -257,7 +258,10 @@ def _links_phase(
         occurrences.extend(result.links)
         if result.suppressions is not None:
             suppressions[result.path] = result.suppressions
-    outcome = run_links_phase(occurrences, settings, use_cache=options.use_cache, progress=options.progress)
+    outcome = run_links_phase(
+        occurrences, settings, use_cache=options.use_cache, progress=options.progress,
+        rule_options={code: plan.options[code] for code in enabled if code in plan.options},
+    )
     diagnostics = []
     for occurrence, code, message in outcome.problems:
         if code not in enabled:

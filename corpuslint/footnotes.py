@@ -37,16 +37,16 @@ Two ways to build the index give the same answer:
   fences, indented code, HTML, autolinks, link destinations and after `\\` are not references.
 * A plain scan (`fast_index(body)`), used only when the body holds nothing that could make the
   scan differ from the parse: no backtick, `~~~`, `<`, `\\`, `&`, `|`, tab or NUL; no `[^` in a
-  block quote or its lazy continuation lines; no line indented by 4+ spaces; no definition indented or inside a list item; no `]:`
-  outside a definition's label; no link destination that could hold a reference; no reference
-  followed by `(`. Anything else falls back to the full parse. A property test checks that
-  the two agree whenever the scan claims the input.
+  block quote or its lazy continuation lines, nor in a list item's first line; no line indented
+  by 4+ spaces; no indented definition, nor one whose text opens a block; no `]:` outside a
+  definition's label; no link destination that could hold a reference; no reference followed
+  by `(` (a link); with linkify, no URL right before a reference. Anything else falls back to
+  the full parse. A property test checks that the two agree whenever the scan claims the input.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -298,7 +298,14 @@ def _assemble(doc: Document, body: str, raw: _Raw, fast: bool) -> FootnoteIndex:
         last_line = doc.position(base + max(stop - 1, start))[0]
         definitions.append(
             Definition(
-                label, normalize_label(label), base + start, base + close + 2, base + stop, line, column, last_line
+                label,
+                normalize_label(label),
+                base + start,
+                base + close + 2,
+                base + stop,
+                line,
+                column,
+                last_line,
             )
         )
     return FootnoteIndex(tuple(references), tuple(definitions), fast)

@@ -103,7 +103,7 @@ def _base(env: Any) -> int:
 def _footnote_positions(state: StateCore) -> None:
     """Give each footnote_ref token `meta["offset"]`/`meta["end"]`: offsets into the body."""
     src = state.src
-    line_starts: list[int] | None = None
+    line_starts: list[int] = []
     cursors: dict[int, int] = {}  # source line -> columns consumed by the table cells before
     previous: Token | None = None
     for token in state.tokens:
@@ -114,24 +114,23 @@ def _footnote_positions(state: StateCore) -> None:
         refs = list(_refs_in(token.children)) if token.children else []
         if not refs and not in_cell:
             continue
-        if line_starts is None:
+        if not line_starts:
             line_starts = _line_starts(src)
         content_line_starts = _line_starts(token.content)
         content_lines = token.content.split("\n")
         shifts: dict[int, int | None] = {}  # content line -> column of its start in the source line
-
-        def source_text(line: int) -> tuple[int, str]:
-            line = min(line, len(line_starts) - 1)  # type: ignore[arg-type]
-            start = line_starts[line]  # type: ignore[index]
-            stop = src.find("\n", start)
-            return start, src[start : (len(src) if stop < 0 else stop)]
 
         first_line = token.map[0]
         if len(content_lines) < token.map[1] - token.map[0]:
             # A block's content is stripped with str.strip(), which also drops leading lines of
             # Unicode whitespace (U+3000...); setext headings also span their underline.
             for skip in range(token.map[1] - token.map[0] - len(content_lines) + 1):
-                if _place(source_text(token.map[0] + skip)[1], content_lines[0], 0, in_cell) is not None:
+                if (
+                    _place(
+                        _source_line(src, line_starts, token.map[0] + skip)[1], content_lines[0], 0, in_cell
+                    )
+                    is not None
+                ):
                     first_line = token.map[0] + skip
                     break
         for ref in refs:
@@ -139,7 +138,7 @@ def _footnote_positions(state: StateCore) -> None:
             end = ref.meta.pop("content_end")
             k = bisect_right(content_line_starts, pos) - 1
             line = first_line + k
-            line_start, text = source_text(line)
+            line_start, text = _source_line(src, line_starts, line)
             cursor = cursors.get(line, 0) if in_cell else 0
             if k not in shifts:
                 shifts[k] = _place(text, content_lines[k], cursor, in_cell)
@@ -155,13 +154,20 @@ def _footnote_positions(state: StateCore) -> None:
             ref.meta["end"] = line_start + column + (end - pos)
         if in_cell:  # the cells of a row are consumed left to right
             line = token.map[0]
-            _, text = source_text(line)
+            _, text = _source_line(src, line_starts, line)
             cursor = cursors.get(line, 0)
             shift = shifts[0] if 0 in shifts else _place(text, content_lines[0], cursor, True)
             if shift is not None:
                 cursors[line] = shift + len(content_lines[0])
             elif refs:
-                cursors[line] = max(cursor, refs[-1].meta["end"] - line_starts[line])  # type: ignore[index]
+                cursors[line] = max(cursor, refs[-1].meta["end"] - line_starts[line])
+
+
+def _source_line(src: str, line_starts: list[int], line: int) -> tuple[int, str]:
+    """The offset and text (without its newline) of 0-based `line` of `src`."""
+    start = line_starts[min(line, len(line_starts) - 1)]
+    stop = src.find("\n", start)
+    return start, src[start : (len(src) if stop < 0 else stop)]
 
 
 def _refs_in(children: list[Token]):
@@ -205,5 +211,3 @@ def _line_starts(text: str) -> list[int]:
         starts.append(index + 1)
         index = text.find("\n", index + 1)
     return starts
-
-

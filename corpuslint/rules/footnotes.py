@@ -126,7 +126,8 @@ def duplicate_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
         if earlier is not definition:
             yield _def_problem(
                 definition,
-                f"footnote [^{definition.label}] is defined more than once (first defined on line {earlier.line})",
+                f"footnote [^{definition.label}] is defined more than once "
+                f"(first defined on line {earlier.line})",
             )
 
 
@@ -238,9 +239,13 @@ def _renumber(fn: FootnoteIndex, order: dict[str, int]) -> Fix | None:
         return None
     if set(defined) != set(order):
         return None
-    edits = [Edit(r.offset + 2, r.end - 1, str(order[r.key])) for r in fn.references if r.key != str(order[r.key])]
+    edits = [
+        Edit(r.offset + 2, r.end - 1, str(order[r.key])) for r in fn.references if r.key != str(order[r.key])
+    ]
     edits += [
-        Edit(d.offset + 2, d.content_start - 2, str(order[d.key])) for d in fn.definitions if d.key != str(order[d.key])
+        Edit(d.offset + 2, d.content_start - 2, str(order[d.key]))
+        for d in fn.definitions
+        if d.key != str(order[d.key])
     ]
     edits.sort(key=lambda edit: edit.start)
     return Fix("renumber footnotes in order of first reference", tuple(edits))

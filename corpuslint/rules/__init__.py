@@ -6,3 +6,4 @@ from corpuslint.rules import links  # noqa: F401
 from corpuslint.rules import footnotes  # noqa: F401
 from corpuslint.rules import typography  # noqa: F401
 from corpuslint.rules import residue  # noqa: F401
+from corpuslint.rules import citations  # noqa: F401

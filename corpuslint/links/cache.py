@@ -16,7 +16,7 @@ from corpuslint.links.checker import OK, PERMANENT, SOFT404, LinkResult
 from corpuslint.links.settings import LinkSettings
 
 FILE_NAME = "links.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: titles
 _GOOD = {OK, PERMANENT, SOFT404}  # the server answered: the long TTL applies
 
 _SCHEMA = """
@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS results (
     message TEXT NOT NULL,
     status INTEGER,
     new_url TEXT,
+    titles TEXT,
     checked_at REAL NOT NULL,
     expires_at REAL NOT NULL,
     PRIMARY KEY (url, fingerprint)
@@ -120,12 +121,15 @@ class LinkCache:
                     chunk = urls[start : start + 500]
                     marks = ",".join("?" * len(chunk))
                     rows = db.execute(
-                        f"SELECT url, outcome, message, status, new_url FROM results "
+                        f"SELECT url, outcome, message, status, new_url, titles FROM results "
                         f"WHERE fingerprint = ? AND expires_at > ? AND url IN ({marks})",
                         (self.fingerprint, now, *chunk),
                     ).fetchall()
-                    for url, outcome, message, status, new_url in rows:
-                        found[url] = LinkResult(url, outcome, message, status=status, new_url=new_url)
+                    for url, outcome, message, status, new_url, titles in rows:
+                        found[url] = LinkResult(
+                            url, outcome, message, status=status, new_url=new_url,
+                            titles=None if titles is None else tuple(t for t in titles.split("\n") if t),
+                        )
                 return found
             except sqlite3.DatabaseError:
                 found.clear()
@@ -139,9 +143,10 @@ class LinkCache:
             if not result.cacheable:
                 continue
             ttl = self.settings.ttl_ok if result.outcome in _GOOD else self.settings.ttl_fail
+            titles = None if result.titles is None else "\n".join(result.titles)
             rows.append(
                 (result.url, self.fingerprint, result.outcome, result.message, result.status, result.new_url,
-                 now, now + ttl)
+                 titles, now, now + ttl)
             )
         if not rows:
             return 0
@@ -151,7 +156,7 @@ class LinkCache:
                 return 0
             try:
                 db.execute("BEGIN IMMEDIATE")
-                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 db.execute("COMMIT")
                 return len(rows)
             except sqlite3.OperationalError:

@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
+from corpuslint.citations import page_titles
 from corpuslint.links import policy
 from corpuslint.links.settings import LinkSettings
 
@@ -55,6 +56,7 @@ class LinkResult:
     unavailable: bool = False  # failed because the network (not the host) could not be reached
     hard_unavailable: bool = False  # ... and the error says so unambiguously (no route, DNS down)
     requests: int = 0
+    titles: tuple[str, ...] | None = None  # the page's titles when it was read with GET (CT001)
 
     @property
     def cacheable(self) -> bool:
@@ -353,6 +355,7 @@ class _Exchange:
     location: str | None
     retry_after: float | None
     title: str | None
+    titles: tuple[str, ...] | None = None
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -429,6 +432,7 @@ class Checker:
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._last_start: dict[str, float] = {}
         self.requests = 0
+        self.title_urls: set[str] = set()  # GET these (not HEAD) and keep their titles (CT001)
 
     async def __aenter__(self) -> Checker:
         return self
@@ -547,7 +551,7 @@ class Checker:
         redirected = False
         requests = 0
         for _hop in range(settings.max_redirects + 1):
-            method = "HEAD" if settings.method == "head" else "GET"
+            method = "HEAD" if settings.method == "head" and url not in self.title_urls else "GET"
             exchange, used = await self._attempts(current, method)
             requests += used
             if method == "HEAD" and exchange.status in HEAD_FALLBACK:
@@ -594,9 +598,9 @@ class Checker:
         if permanent_to is not None:
             return LinkResult(
                 url, PERMANENT, f"permanent redirect to {permanent_to}", status=status, new_url=permanent_to,
-                requests=requests,
+                requests=requests, titles=exchange.titles,
             )
-        return LinkResult(url, OK, "", status=status, requests=requests)
+        return LinkResult(url, OK, "", status=status, requests=requests, titles=exchange.titles)
 
     async def _attempts(self, url: str, method: str) -> tuple[_Exchange, int]:
         """One exchange with retries for connection errors, 5xx and 429."""
@@ -642,8 +646,11 @@ class Checker:
                 status = response.status_code
                 headers = response.headers
                 title = None
+                titles = None
                 if method == "GET":
                     body = await self._read_body(response)
+                    if self.title_urls:
+                        titles = page_titles(body, headers.get("content-type"))
                     if body is not None:
                         match = _TITLE.search(body)
                         if match:
@@ -657,6 +664,7 @@ class Checker:
                     headers.get("location"),
                     parse_retry_after(headers.get("retry-after")),
                     title,
+                    titles,
                 )
             finally:
                 await response.aclose()

@@ -8,8 +8,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from corpuslint.links.extract import LinkOccurrence, has_scheme
@@ -24,6 +25,8 @@ class LinksOutcome:
     stats: dict[str, int] = field(default_factory=dict)
     # URL -> the URL it permanently moved to (LK003), for a fix that rewrites every occurrence
     redirects: dict[str, str] = field(default_factory=dict)
+    # URL -> the page's titles (`<title>`, og:title) where they were read (CT001 enabled)
+    titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Progress:
@@ -71,8 +74,15 @@ def run_links_phase(
     use_cache: bool,
     progress: bool,
     checker_factory: Callable[..., object] | None = None,
+    rule_options: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> LinksOutcome:
-    """Check every unique URL of `occurrences` once and report problems at each occurrence."""
+    """Check every unique URL of `occurrences` once and report problems at each occurrence.
+
+    `rule_options` holds the enabled codes with their options (None: the LK codes only). With
+    CT001 enabled, footnote links whose text is a title are fetched with GET and their page
+    titles compared with it; CT003 compares the link texts of each URL across the corpus.
+    Without any LK code nor CT001, no request is made.
+    """
     from corpuslint.links.checker import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404, Checker, LinkResult
 
     outcome = LinksOutcome()
@@ -90,6 +100,14 @@ def run_links_phase(
             continue
         to_check.append(url)
     to_check = list(dict.fromkeys(to_check))
+    enabled = set(rule_options) if rule_options is not None else None
+    title_urls: set[str] = set()
+    if enabled is not None and "CT001" in enabled:
+        from corpuslint.citations import is_title_text
+
+        title_urls = {o.url for o in occurrences if o.label is not None and is_title_text(o.text, o.url)}
+    if enabled is not None and not any(code.startswith("LK") for code in enabled):
+        to_check = [u for u in to_check if u in title_urls]
 
     factory = checker_factory or Checker
     cache = None
@@ -99,6 +117,9 @@ def run_links_phase(
 
         cache = LinkCache(settings)
         cached = cache.get_many(to_check)
+        for url in title_urls.intersection(cached):
+            if cached[url].titles is None and cached[url].outcome in (OK, PERMANENT):
+                del cached[url]  # checked with HEAD before: read the page this time
         results.update(cached)
     remaining = [u for u in to_check if u not in cached]
 
@@ -113,6 +134,8 @@ def run_links_phase(
 
         async def main() -> tuple[dict[str, LinkResult], int]:
             checker = factory(settings, on_result=on_result)
+            if title_urls:
+                checker.title_urls = title_urls  # type: ignore[attr-defined]
             async with checker:  # type: ignore[attr-defined]
                 found = await checker.check_all(remaining)  # type: ignore[attr-defined]
                 return found, checker.requests  # type: ignore[attr-defined]
@@ -138,7 +161,9 @@ def run_links_phase(
     unchecked: list[LinkOccurrence] = []
     counts = {"ok": 0, "broken": 0, "timeout": 0, "redirected": 0, "soft404": 0, "malformed": 0, "skipped": 0}
     for occurrence in occurrences:
-        result = results[occurrence.url]
+        result = results.get(occurrence.url)
+        if result is None:  # not checked: no LK code enabled
+            continue
         if unavailable and occurrence.url in fresh and result.unavailable:
             unchecked.append(occurrence)
             continue
@@ -166,6 +191,20 @@ def run_links_phase(
         outcome.problems.append(
             (first, UNAVAILABLE, f"network unavailable: {missing} links not checked ({reason})")
         )
+    for url in title_urls:
+        result = results.get(url)
+        if result is not None and result.titles and result.outcome in (OK, PERMANENT):
+            outcome.titles[url] = result.titles
+    if enabled is not None and ("CT001" in enabled or "CT003" in enabled):
+        from corpuslint.citations import inconsistent_titles, title_mismatches
+
+        if "CT001" in enabled:
+            threshold = float(rule_options["CT001"].get("threshold", 0.5))  # type: ignore[index]
+            outcome.problems.extend(
+                (o, "CT001", m) for o, m in title_mismatches(occurrences, outcome.titles, threshold)
+            )
+        if "CT003" in enabled:
+            outcome.problems.extend((o, "CT003", m) for o, m in inconsistent_titles(occurrences))
     outcome.stats = {
         "urls": len(results),
         "occurrences": len(occurrences),

@@ -36,7 +36,8 @@ Two ways to build the index give the same answer:
   `markdown.py` records on footnote tokens. Correct for every input: references in code spans,
   fences, indented code, HTML, autolinks, link destinations and after `\\` are not references.
 * A plain scan (`fast_index(body)`), used only when the body holds nothing that could make the
-  scan differ from the parse: no backtick, `~~~`, `<`, `\\`, `&`, `|`, tab or NUL; no `[^` in a
+  scan differ from the parse: no backtick, `~~~`, `\\`, `&`, `|`, tab or NUL; no `<` but in a
+  line holding only an HTML comment (a suppression comment) and no `[^`; no `[^` in a
   block quote or its lazy continuation lines, nor in a list item's first line; no line indented
   by 4+ spaces; no indented definition, nor one whose text opens a block; no `]:` outside a
   definition's label; no link destination that could hold a reference; no reference followed
@@ -151,7 +152,10 @@ def parsed_index(tokens: list[Token]) -> _Raw:
 # --- the plain scan ---------------------------------------------------------------------------
 
 # Anything here sends the document to the full parse (besides the checks in fast_index).
-_BLOCKING_CHARS = ("`", "<", "\\", "&", "|", "\t", "\r", "\x00")  # code, HTML, escapes, entities, tables
+_BLOCKING_CHARS = ("`", "\\", "&", "|", "\t", "\r", "\x00")  # code, escapes, entities, tables
+# The one kind of HTML the scan accepts: a line holding only a comment (a suppression comment),
+# an HTML block that ends on the line it starts.
+_COMMENT_LINE = re.compile(r" {0,3}<!--[^<\n]*?-->[^<\n]*")
 _INDENTED = re.compile(r"^(?: {4,}[^ \n]| {1,3}\[\^)", re.MULTILINE)  # indented code; indented definitions
 # A block quote (maybe in a list item) and its lazy continuation lines, up to a blank line.
 _QUOTE = re.compile(r" {0,3}(?:(?:[-+*]|[0-9]{1,9}[.)]) +)*>")
@@ -162,7 +166,7 @@ _LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)])(?: |$)")
 _BLOCK_START = re.compile(r" {4}|(?:#{1,6}|[-+*]|[0-9]{1,9}[.)])(?: |$)|([-*_])(?: *\1){2,} *$|>")
 # Lines that end a definition's paragraph (they interrupt it).
 _TERMINATOR = re.compile(
-    r" {0,3}(?:>|#{1,6}(?: |$)|(?:[-+*]|[0-9]{1,9}[.)])(?: |$)|([-*_])(?: *\1){2,} *$|\[\^[^\] ]+\]:)"
+    r" {0,3}(?:>|<!--|#{1,6}(?: |$)|(?:[-+*]|[0-9]{1,9}[.)])(?: |$)|([-*_])(?: *\1){2,} *$|\[\^[^\] ]+\]:)"
 )
 _DESTINATION_BLOCKERS = re.compile(r"[\[(\"']")
 
@@ -180,6 +184,17 @@ def fast_index(body: str, *, linkify: bool = False) -> _Raw | None:
             return None
     if "~" in body and "~~~" in body:
         return None
+    html = body.find("<")
+    while html >= 0:
+        line_start = body.rfind("\n", 0, html) + 1
+        line_end = body.find("\n", html)
+        line_end = len(body) if line_end < 0 else line_end
+        if (
+            not _COMMENT_LINE.fullmatch(body, line_start, line_end)
+            or body.find("[^", line_start, line_end) >= 0
+        ):
+            return None
+        html = body.find("<", line_end)
     if (body.startswith(" ") or "\n " in body) and _INDENTED.search(body):
         return None
     quote = body.find(">")

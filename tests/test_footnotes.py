@@ -49,7 +49,7 @@ class TestUndefined:
 
     def test_message_names_the_label(self):
         (problem,) = problems("FN001", "x[^gone]\n")
-        assert problem.message == "footnote [^gone] is not defined"
+        assert problem.message == "footnote [^gone] is referenced but never defined"
         assert (problem.end_line, problem.end_column) == (1, 9)  # just past the "]"
 
     def test_defined_reference_is_fine(self):
@@ -306,6 +306,7 @@ class TestIndex:
         text = (
             "---\ntitle: t\n---\n"
             "> 导语，不含脚注。\n\n"
+            "<!-- corpuslint-disable-next-line FN004 -->\n"
             "正文一[^1]。正文二[^2]。\n\n## 小节\n\n- 列表项\n\n"
             "[^1]: 张三（2025/6/17）。[标题](https://example.com/p/1)。示例网。检索日期2025/6/17。\n"
             "[^2]: [标题](https://example.com/p/2)·示例网\n"
@@ -330,6 +331,10 @@ class TestIndex:
             "a \\[^1]\n",
             "a &amp;[^1]\n",
             "a <b>[^1]</b>\n",
+            "<!-- a --> text[^1]\n",
+            "text <!-- a --> [^1]\n",
+            "<!-- a --> text[^1]\n",
+            "text <!-- a --> [^1]\n",
         ],
     )
     def test_fast_path_declines_what_it_cannot_see(self, body):
@@ -388,6 +393,7 @@ _FRAGMENTS = st.one_of(
             "|",
             "\t",
             "<!--",
+            "<!-- corpuslint-disable FN001 -->",
             "-->",
             "<b>",
             "~~~",
@@ -457,6 +463,10 @@ _LINES = st.one_of(
             "<div>",
             "</div>",
             "[r]: https://e.com",
+            "<!-- c -->",
+            "<!-- corpuslint-disable-next-line FN002 -->",
+            "  <!-- x --> after",
+            "<!-- [^1] -->",
             "    code [^1]",
             "[^1]:",
             "\u3000",
@@ -499,7 +509,9 @@ _PLAIN_LINES = st.one_of(
         st.sampled_from(["", "", "", "> ", "- ", "1. ", "# ", "[^1]: ", "[^a]: ", "[^note]:", "[^2]: 1. "]),
         st.lists(_PLAIN, max_size=6),
     ),
-    st.sampled_from(["", "", "---", "===", "[^1]:", " "]),
+    st.sampled_from(
+        ["", "", "---", "===", "[^1]:", " ", "<!-- corpuslint-disable FN002 -->", "<!-- c --> x"]
+    ),
 )
 
 

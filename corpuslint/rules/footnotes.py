@@ -61,7 +61,7 @@ def undefined_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     defined = {d.key for d in fn.definitions}
     for ref in fn.references:
         if ref.key not in defined:
-            yield _ref_problem(ref, f"footnote [^{ref.label}] is not defined")
+            yield _ref_problem(ref, f"footnote [^{ref.label}] is referenced but never defined")
 
 
 # --- FN002 -------------------------------------------------------------------------------------

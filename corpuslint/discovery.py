@@ -16,13 +16,6 @@ class SourceFile:
     display: str  # to show: relative to the working directory when below it
 
 
-def _relative_to(path: Path, base: Path) -> str | None:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return None
-
-
 def discover(
     paths: list[str], config: Config, *, cwd: Path | None = None, force_exclude: bool = False
 ) -> tuple[list[SourceFile], list[str]]:
@@ -33,39 +26,42 @@ def discover(
     name, and is excluded only with `force_exclude` (what pre-commit hooks need).
     """
     cwd = cwd or Path.cwd()
-    root = config.root.resolve()
+    root = os.path.normpath(str(config.root.resolve()))
+    cwd_text = os.path.normpath(str(cwd))
     found: dict[str, SourceFile] = {}
     missing: list[str] = []
+    include, exclude = tuple(config.include), tuple(config.exclude)
 
-    def excluded(path: Path) -> bool:
-        rel = _relative_to(path, root)
-        return rel is not None and rel != "." and matches(rel, config.exclude)
+    def relative(path: str, base: str) -> str | None:
+        if path == base:
+            return "."
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        return path[len(prefix) :].replace(os.sep, "/") if path.startswith(prefix) else None
 
-    def add(path: Path) -> None:
-        resolved = str(path)
-        if resolved not in found:
-            display = _relative_to(path, cwd) or str(path)
-            found[resolved] = SourceFile(resolved, display)
+    def excluded(path: str) -> bool:
+        rel = relative(path, root)
+        return rel is not None and rel != "." and matches(rel, exclude)
+
+    def add(path: str) -> None:
+        if path not in found:
+            found[path] = SourceFile(path, relative(path, cwd_text) or path)
 
     for given in paths or ["."]:
-        path = Path(given)
-        absolute = (cwd / path).absolute() if not path.is_absolute() else path
-        absolute = Path(os.path.normpath(absolute))
-        if absolute.is_dir():
-            if excluded(absolute) and given not in (".", "./"):
-                if force_exclude:
-                    continue
+        absolute = os.path.normpath(os.path.join(cwd_text, given))
+        if os.path.isdir(absolute):
+            if force_exclude and given not in (".", "./") and excluded(absolute):
+                continue
             for directory, dirnames, filenames in os.walk(absolute):
-                base = Path(directory)
-                dirnames[:] = sorted(d for d in dirnames if not excluded(base / d))
+                dirnames[:] = sorted(d for d in dirnames if not excluded(os.path.join(directory, d)))
                 for name in filenames:
-                    file = base / name
-                    if matches(name, config.include) or matches(
-                        _relative_to(file, root) or name, config.include
-                    ):
-                        if not excluded(file):
-                            add(file)
-        elif absolute.is_file():
+                    file = os.path.join(directory, name)
+                    if not matches(name, include):
+                        rel = relative(file, root)
+                        if rel is None or not matches(rel, include):
+                            continue
+                    if not excluded(file):
+                        add(file)
+        elif os.path.isfile(absolute):
             if force_exclude and excluded(absolute):
                 continue
             add(absolute)

@@ -50,5 +50,13 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$", re.DOTALL)
 
 
+@lru_cache(maxsize=64)
+def _compile_all(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{compile_glob(p).pattern})" for p in patterns), re.DOTALL)
+
+
 def matches(relative_path: str, patterns: tuple[str, ...]) -> bool:
-    return any(compile_glob(p).match(relative_path) for p in patterns)
+    combined = _compile_all(tuple(patterns))
+    return combined is not None and combined.match(relative_path) is not None

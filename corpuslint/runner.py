@@ -33,6 +33,7 @@ class LintPlan:
     config_root: str
     schema_globs: tuple[tuple[tuple[str, ...], str], ...]
     links_scope: str | None  # None: links are not collected
+    runner_codes: frozenset[str] = frozenset()  # enabled codes the runner reports itself (IO*)
 
 
 @dataclass
@@ -88,6 +89,7 @@ def make_plan(config: Config, codes: set[str]) -> LintPlan:
         config_root=str(config.root),
         schema_globs=tuple((a.files, str(a.schema)) for a in config.schemas),
         links_scope=scope,
+        runner_codes=frozenset(c for c in codes if rules[c].phase == "runner"),
     )
 
 
@@ -148,6 +150,8 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
         doc = Document.from_bytes(source.display, data, linkify=linkify)
     if doc.read_problem is not None:
         problem = doc.read_problem
+        if problem.code not in plan.runner_codes:
+            return FileResult(source.display, [])
         diagnostic = Diagnostic(
             source.display, problem.line, problem.column, problem.code,
             plan.severities.get(problem.code, Severity.ERROR), problem.message,
@@ -246,7 +250,7 @@ def _links_phase(
 ) -> tuple[list[Diagnostic], Mapping[str, int]]:
     from dataclasses import replace
 
-    from corpuslint.links.phase import run_links_phase
+    from corpuslint.links.phase import redirect_fix, run_links_phase
     from corpuslint.links.settings import settings_from_config
 
     settings = settings_from_config(dict(config.links), config.root)
@@ -266,9 +270,11 @@ def _links_phase(
     for occurrence, code, message in outcome.problems:
         if code not in enabled:
             continue
+        new_url = outcome.redirects.get(occurrence.url) if code == "LK003" else None
         diagnostic = Diagnostic(
             occurrence.path, occurrence.line, occurrence.column, code, plan.severities[code], message,
             occurrence.end_line, occurrence.end_column,
+            redirect_fix(occurrence, new_url) if new_url else None,
         )
         file_suppressions = suppressions.get(occurrence.path)
         if file_suppressions is None or not file_suppressions.suppresses(diagnostic):

@@ -149,3 +149,9 @@ def test_installed_entry_point_and_module_agree(corpus, run_installed):
     assert "Traceback" not in result.err
     version = run_installed("--version", cwd=root)
     assert version.code == 0 and version.out.startswith("corpuslint ")
+
+
+def test_read_problems_follow_select_and_ignore(corpus, cli):
+    root = corpus({"bad.md": BAD_BYTES})
+    assert cli("check", "--no-links", "--ignore", "IO001", "--output-format", "json", str(root)).json == []
+    assert cli("check", "--no-links", "--select", "IO", "--output-format", "json", str(root)).code == 1

@@ -103,7 +103,7 @@ def retrieval_date(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     [^1]: 张三（2025/6/17）。[报告](https://www.example.com/p/334)。示例网。检索日期2025/6/15。
     ```
     ```
-    news.md:4:57: CT002 retrieval date 2025-06-15 is earlier than the cited item's date 2025-06-17
+    news.md:4:65: CT002 retrieval date 2025-06-15 is earlier than the cited item's date 2025-06-17
     ```
     """
     text = doc.text

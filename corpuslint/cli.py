@@ -118,7 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="neither read nor write the caches (per-file results and link results)")
     links.add_argument("--max-concurrency", type=_positive_int, metavar="N", help="requests in flight at once (default 64)")
     links.add_argument("--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)")
-    links.add_argument("--timeout", type=_positive_float, metavar="SECONDS", help="limit for one request, redirects included (default 20)")
+    links.add_argument(
+        "--timeout", type=_positive_float, metavar="SECONDS",
+        help="limit for checking one URL: all its requests together, redirects and retries included (default 20)",
+    )
 
     rules_cmd = commands.add_parser("rules", help="list every rule", description="List every rule: code, name, severity, fixable.")
     rules_cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text", dest="rules_format")

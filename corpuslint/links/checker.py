@@ -1,14 +1,17 @@
 """The async link checker: each unique URL is requested once, politely and within limits.
 
-One `httpx.AsyncClient` serves the run. Its transport routes every request to a small
-connection pool of its own host (httpcore's pool scans all its connections for every request,
-so one big pool costs CPU in proportion to the number of hosts). The pools connect through a
-network backend that resolves names itself, applies the address policy to every address and
-connects to the address it checked.
+Requests go through `http11`, a minimal HTTP/1.1 client on asyncio (HEAD and GET, bounded
+bodies): at a few thousand URLs a general client's layers cost more CPU than the questions.
+`Pool` resolves names itself, applies the address policy to every address, connects to the
+address it checked and keeps connections alive per origin.
 
 Limits: `max_concurrency` requests in flight overall, `max_per_host` per host, and an optional
 minimum interval between request starts to one host. A task waits for its host's slot before it
 takes a global one, so a crowd of URLs of one slow host never holds the global slots idle.
+
+`timeout` bounds the whole check of one URL: all its requests (redirect hops, the GET after a
+refused HEAD, retries) together, time spent waiting for a free slot or a back-off excepted.
+`connect_timeout` bounds opening one connection and `read_timeout` the silence between two reads.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ import random
 import re
 import socket
 import ssl
-import sys
 import time
 import zlib
 from collections import deque
@@ -28,11 +30,10 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-import httpcore
 import httpx
 
 from corpuslint.citations import page_titles
-from corpuslint.links import policy
+from corpuslint.links import http11, policy
 from corpuslint.links.settings import LinkSettings
 
 # Results -----------------------------------------------------------------------------------------
@@ -72,6 +73,7 @@ class LinkError(Exception):
         message: str,
         *,
         retry: bool = False,
+        retry_limit: int | None = None,
         unavailable: bool = False,
         hard: bool = False,
     ) -> None:
@@ -79,6 +81,7 @@ class LinkError(Exception):
         self.outcome = outcome
         self.message = message
         self.retry = retry
+        self.retry_limit = retry_limit  # at most this many retries, whatever `retries` says
         self.unavailable = unavailable
         self.hard = hard
 
@@ -129,20 +132,27 @@ def classify(exc: BaseException) -> LinkError:
         if isinstance(cause, ssl.SSLError):
             return LinkError(BROKEN, f"TLS error: {cause.reason or cause}")
         if isinstance(cause, ConnectionRefusedError):
-            return LinkError(BROKEN, "connection refused", retry=True)
+            # deterministic as a rule (nothing listens there): one more try covers a restart
+            return LinkError(BROKEN, "connection refused", retry=True, retry_limit=1)
         if isinstance(cause, ConnectionResetError):
             return LinkError(BROKEN, "connection reset by the server", retry=True)
         if isinstance(cause, OSError) and cause.errno in _UNREACHABLE:
             return LinkError(
                 BROKEN, f"cannot connect: {cause.strerror or cause}", unavailable=True, hard=True
             )
-    if isinstance(exc, (httpcore.ConnectTimeout, httpx.ConnectTimeout)):
-        return LinkError(TIMEOUT, "timed out connecting")
-    if isinstance(exc, (httpcore.TimeoutException, httpx.TimeoutException, TimeoutError, asyncio.TimeoutError)):
+    if isinstance(exc, http11.Deadline):
+        if exc.what == "connect":
+            return LinkError(TIMEOUT, "timed out connecting")
+        if exc.what == "read":
+            return LinkError(TIMEOUT, "timed out waiting for the server")
+        return LinkError(TIMEOUT, "timed out: no complete answer within the time limit")
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
         return LinkError(TIMEOUT, "timed out waiting for the server")
-    if isinstance(exc, (httpcore.RemoteProtocolError, httpx.RemoteProtocolError)):
-        return LinkError(BROKEN, f"protocol error: {exc or 'server closed the connection'}", retry=True)
-    if isinstance(exc, (httpcore.NetworkError, httpx.NetworkError, OSError)):
+    if isinstance(exc, http11.ServerDisconnected):
+        return LinkError(BROKEN, "protocol error: server closed the connection", retry=True)
+    if isinstance(exc, http11.ProtocolError):
+        return LinkError(BROKEN, f"protocol error: {exc}")
+    if isinstance(exc, OSError):
         return LinkError(BROKEN, f"connection failed: {exc or type(exc).__name__}", retry=True)
     return LinkError(BROKEN, f"request failed: {type(exc).__name__}: {exc}")
 
@@ -162,14 +172,27 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return addresses
 
 
-class PinnedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves a name once per run, drops excluded addresses, connects to a checked one."""
+class Pool:
+    """Connections to checked addresses, kept alive per (scheme, host, port).
+
+    Resolves a name once per run, drops addresses the policy excludes and connects to an address
+    it checked (no second lookup that could answer differently). Idle connections wait in a free
+    list per origin; the checker already bounds requests per host with its own semaphore, so no
+    pool-wide bookkeeping is needed. Idle connections are capped overall (oldest closed first) so
+    thousands of hosts do not exhaust file descriptors.
+    """
+
+    KEEPALIVE = 30.0
 
     def __init__(self, settings: LinkSettings, resolver: Resolver | None = None) -> None:
-        self._inner = httpcore.AnyIOBackend()
+        self._settings = settings
+        self._ssl: ssl.SSLContext | None = None  # made on the first https URL (loading CAs costs)
         self._resolver = resolver or system_resolver
         self._allow_private = settings.allow_private
         self._lookups: dict[tuple[str, int], asyncio.Future[list[str]]] = {}
+        self._idle: dict[tuple[bytes, bytes, int], list[http11.Connection]] = {}
+        self._idle_order: dict[http11.Connection, tuple[bytes, bytes, int]] = {}
+        self._idle_cap = max(2 * settings.max_concurrency, 16)
 
     async def _addresses(self, host: str, port: int) -> list[str]:
         literal = policy.parse_ip(host)
@@ -182,14 +205,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             self._lookups[key] = future
         return list(await asyncio.shield(future))
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
+    async def open(self, scheme: bytes, host: str, port: int, deadline: float) -> http11.Connection:
         addresses = await self._addresses(host, port)
         if not self._allow_private:
             allowed = [a for a in addresses if not policy.address_blocked(a)]
@@ -198,131 +214,67 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             addresses = allowed
         if not addresses:
             raise LinkError(BROKEN, f"DNS lookup failed: no address for {host}", unavailable=True)
+        settings = self._settings
+        loop = asyncio.get_running_loop()
         last: BaseException | None = None
+        tls = scheme == b"https"
+        if tls and self._ssl is None:
+            self._ssl = _ssl_context(settings)
         for address in addresses[:3]:
+            timeout = min(settings.connect_timeout, deadline - loop.time())
+            if timeout <= 0:
+                raise http11.Deadline("deadline")
             try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                return await http11.connect(
+                    address,
+                    port,
+                    ssl_context=self._ssl if tls else None,
+                    server_hostname=host if tls else None,
+                    timeout=timeout,
+                    read_timeout=settings.read_timeout,
                 )
-            except httpcore.ConnectTimeout:
+            except (asyncio.TimeoutError, TimeoutError):
+                what = "connect" if timeout >= settings.connect_timeout else "deadline"
+                raise http11.Deadline(what) from None
+            except ssl.SSLError:
                 raise
-            except (httpcore.ConnectError, OSError) as exc:
+            except OSError as exc:
                 last = exc
         assert last is not None
         raise last
 
-    async def connect_unix_socket(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise LinkError(BROKEN, "unix sockets are not used")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class HostRouter(httpx.AsyncBaseTransport):
-    """Keep-alive connections per (scheme, host, port), without a pool that scans them all.
-
-    httpcore's pool walks every connection and queued request on each request and retries
-    assignments that lose a race; the checker already bounds requests per host with its own
-    semaphore, so a free list of idle connections per origin is all that is needed. Idle
-    connections are capped overall (oldest closed first) so thousands of hosts do not exhaust
-    file descriptors.
-    """
-
-    def __init__(self, settings: LinkSettings, ssl_context: ssl.SSLContext, backend: PinnedBackend) -> None:
-        self._ssl = ssl_context
-        self._backend = backend
-        self._idle: dict[tuple[bytes, bytes, int], list[httpcore.AsyncHTTPConnection]] = {}
-        self._idle_order: dict[httpcore.AsyncHTTPConnection, tuple[bytes, bytes, int]] = {}
-        self._idle_cap = max(2 * settings.max_concurrency, 16)
-
-    def _take(self, key: tuple[bytes, bytes, int]) -> httpcore.AsyncHTTPConnection | None:
+    def take(self, key: tuple[bytes, bytes, int]) -> http11.Connection | None:
         idle = self._idle.get(key)
+        if not idle:
+            return None
+        now = asyncio.get_running_loop().time()
         while idle:
             connection = idle.pop()
             self._idle_order.pop(connection, None)
-            if connection.is_idle() and not connection.has_expired():
+            if connection.usable() and now - connection.idle_since < self.KEEPALIVE:
                 return connection
-            self._discard(connection)
+            connection.close()
         return None
 
-    def _discard(self, connection: httpcore.AsyncHTTPConnection) -> None:
-        task = asyncio.ensure_future(connection.aclose())
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())
-
-    def _release(self, key: tuple[bytes, bytes, int], connection: httpcore.AsyncHTTPConnection) -> None:
-        if not connection.is_idle():
-            self._discard(connection)
+    def release(self, key: tuple[bytes, bytes, int], connection: http11.Connection) -> None:
+        if not connection.usable():
+            connection.close()
             return
+        connection.idle_since = asyncio.get_running_loop().time()
         self._idle.setdefault(key, []).append(connection)
         self._idle_order[connection] = key
         while len(self._idle_order) > self._idle_cap:
             oldest, oldest_key = next(iter(self._idle_order.items()))
             del self._idle_order[oldest]
             self._idle[oldest_key].remove(oldest)
-            self._discard(oldest)
+            oldest.close()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        scheme = url.raw_scheme
-        port = url.port or (443 if scheme == b"https" else 80)
-        key = (scheme, url.raw_host, port)
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(scheme=scheme, host=url.raw_host, port=port, target=url.raw_path),
-            headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type]
-            extensions=request.extensions,
-        )
-        connection = self._take(key)
-        reused = connection is not None
-        if connection is None:
-            connection = httpcore.AsyncHTTPConnection(
-                origin=httpcore.Origin(scheme, url.raw_host, port),
-                ssl_context=self._ssl,
-                keepalive_expiry=30.0,
-                http1=True,
-                http2=False,
-                network_backend=self._backend,
-            )
-        try:
-            response = await connection.handle_async_request(core_request)
-        except BaseException as exc:
-            await connection.aclose()
-            if reused and isinstance(exc, (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError)):
-                # the server dropped a kept-alive connection: one more try on a new one
-                return await self.handle_async_request(request)
-            raise
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_Stream(response.stream, lambda: self._release(key, connection)),  # type: ignore[arg-type]
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
+    def close(self) -> None:
         for connections in self._idle.values():
             for connection in connections:
-                await connection.aclose()
+                connection.close()
         self._idle.clear()
         self._idle_order.clear()
-
-
-class _Stream(httpx.AsyncByteStream):
-    def __init__(self, inner: Iterable[bytes], on_close: Callable[[], None]) -> None:
-        self._inner = inner
-        self._on_close: Callable[[], None] | None = on_close
-
-    async def __aiter__(self):  # type: ignore[no-untyped-def]
-        async for part in self._inner:  # type: ignore[attr-defined]
-            yield part
-
-    async def aclose(self) -> None:
-        close = getattr(self._inner, "aclose", None)
-        if close is not None:
-            await close()
-        if self._on_close is not None:
-            on_close, self._on_close = self._on_close, None
-            on_close()
 
 
 # The checker ---------------------------------------------------------------------------------------
@@ -336,19 +288,6 @@ _SOFT404_TITLE = re.compile(
 )
 _HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/en", "/en/", "/zh", "/zh-cn", "/cn"}
 
-if sys.version_info >= (3, 11):
-    _deadline = asyncio.timeout
-else:  # pragma: no cover - Python 3.10
-    from contextlib import asynccontextmanager
-
-    @asynccontextmanager
-    async def _deadline(seconds: float):  # type: ignore[no-untyped-def]
-        import anyio
-
-        with anyio.fail_after(seconds):
-            yield
-
-
 @dataclass
 class _Exchange:
     status: int
@@ -356,6 +295,15 @@ class _Exchange:
     retry_after: float | None
     title: str | None
     titles: tuple[str, ...] | None = None
+
+
+class _Budget:
+    """What is left of `timeout` for one URL: every request of its check draws on it."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -390,6 +338,34 @@ def _ssl_context(settings: LinkSettings) -> ssl.SSLContext:
         return ssl.create_default_context()
 
 
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+
+
+def _charset(content_type: str) -> str | None:
+    match = _CHARSET.search(content_type)
+    return match.group(1) if match else None
+
+
+def _header_block(settings: LinkSettings) -> bytes:
+    """The request headers every request carries (after Host), prebuilt once."""
+    headers = {
+        "user-agent": ("User-Agent", settings.user_agent),
+        "accept": ("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+        "accept-encoding": ("Accept-Encoding", "gzip, deflate"),  # the only codings decoded here, bounded
+        "accept-language": ("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8"),
+    }
+    for name, value in settings.headers.items():
+        if name.lower() in ("host", "content-length", "transfer-encoding", "connection"):
+            continue  # framing is this client's business
+        headers[name.lower()] = (name, value)
+    lines = []
+    for name, value in headers.values():
+        if any(c in value for c in "\r\n\0"):
+            raise ValueError(f"links.headers: the value of {name!r} contains a line break")
+        lines.append(f"{name}: {value}\r\n")
+    return "".join(lines).encode("latin-1", "replace")
+
+
 class Checker:
     """Checks URLs. Use as `async with Checker(settings) as checker: await checker.check_all(urls)`."""
 
@@ -398,7 +374,6 @@ class Checker:
         settings: LinkSettings,
         *,
         resolver: Resolver | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         on_result: Callable[[LinkResult], None] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -406,28 +381,8 @@ class Checker:
         self._on_result = on_result
         self._sleep = sleep
         self._excludes = [re.compile(p) for p in settings.exclude]
-        if transport is None:
-            backend = PinnedBackend(settings, resolver)
-            transport = HostRouter(settings, _ssl_context(settings), backend)
-        headers = {
-            "User-Agent": settings.user_agent,
-            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-            "Accept-Encoding": "gzip, deflate",  # the only codings decoded here, with a size bound
-            "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
-        }
-        headers.update(settings.headers)
-        self.client = httpx.AsyncClient(
-            transport=transport,
-            headers=headers,
-            timeout=httpx.Timeout(
-                settings.timeout,
-                connect=settings.connect_timeout,
-                read=settings.read_timeout,
-                pool=None,
-            ),
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self._pool = Pool(settings, resolver)
+        self._headers = _header_block(settings)
         self._global = asyncio.Semaphore(settings.max_concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._last_start: dict[str, float] = {}
@@ -438,7 +393,7 @@ class Checker:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.client.aclose()
+        self._pool.close()
 
     # --- scheduling ---------------------------------------------------------------------------
 
@@ -502,47 +457,58 @@ class Checker:
 
     def precheck(self, url: str) -> LinkResult | None:
         """Decide without a request: malformed, excluded, not fetchable, not allowed."""
+        return self._precheck(url)[0]
+
+    def _precheck(self, url: str) -> tuple[LinkResult | None, httpx.URL | None]:
         stripped = url.strip()
         for pattern in self._excludes:
             if pattern.search(stripped):
-                return LinkResult(url, SKIPPED, "excluded by links.exclude")
+                return LinkResult(url, SKIPPED, "excluded by links.exclude"), None
         scheme = stripped.split(":", 1)[0].lower() if ":" in stripped else ""
         if scheme in ("mailto", "file", "tel", "data", "javascript", "ftp", "news", "irc", "sms"):
-            return LinkResult(url, SKIPPED, f"{scheme}: links are not fetched")
+            return LinkResult(url, SKIPPED, f"{scheme}: links are not fetched"), None
         if scheme not in ("http", "https"):
-            return LinkResult(url, MALFORMED, f"not an http(s) URL: {url!r}")
+            return LinkResult(url, MALFORMED, f"not an http(s) URL: {url!r}"), None
         if any(c.isspace() for c in stripped):
-            return LinkResult(url, MALFORMED, f"URL contains whitespace: {url!r}")
+            return LinkResult(url, MALFORMED, f"URL contains whitespace: {url!r}"), None
         try:
             parsed = httpx.URL(stripped)
         except (httpx.InvalidURL, ValueError) as exc:
-            return LinkResult(url, MALFORMED, f"malformed URL: {exc}")
+            return LinkResult(url, MALFORMED, f"malformed URL: {exc}"), None
         if not parsed.host:
-            return LinkResult(url, MALFORMED, f"URL has no host: {url!r}")
+            return LinkResult(url, MALFORMED, f"URL has no host: {url!r}"), None
         try:
             port = urlsplit(stripped).port
         except ValueError:
             port = -1
         if port is not None and not 0 < port < 65536:
-            return LinkResult(url, MALFORMED, f"URL has an invalid port: {url!r}")
+            return LinkResult(url, MALFORMED, f"URL has an invalid port: {url!r}"), None
         if not self.settings.allow_private:
             reason = policy.host_blocked_reason(parsed.host)
             if reason:
-                return LinkResult(url, SKIPPED, f"not checked: {reason}")
-        return None
+                return LinkResult(url, SKIPPED, f"not checked: {reason}"), None
+        return None, parsed
 
     async def check(self, url: str) -> LinkResult:
-        early = self.precheck(url)
+        early, parsed = self._precheck(url)
         if early is not None:
             return early
+        assert parsed is not None
+        budget = _Budget(self.settings.timeout)
         try:
-            return await self._follow(url)
+            return await self._follow(url, parsed, budget)
         except Blocked as exc:
             return LinkResult(url, SKIPPED, f"not checked: {exc}")
         except LinkError as exc:
-            return LinkResult(url, exc.outcome, exc.message, unavailable=exc.unavailable, hard_unavailable=exc.hard)
+            message = exc.message
+            if exc.outcome == TIMEOUT and budget.left <= 0:
+                limit = self.settings.timeout
+                message = f"timed out: no complete answer within {limit:g} s (redirects included)"
+            return LinkResult(
+                url, exc.outcome, message, unavailable=exc.unavailable, hard_unavailable=exc.hard
+            )
 
-    async def _follow(self, url: str) -> LinkResult:
+    async def _follow(self, url: str, parsed: httpx.URL, budget: _Budget) -> LinkResult:
         settings = self.settings
         current = url.strip()
         seen = {current}
@@ -552,10 +518,10 @@ class Checker:
         requests = 0
         for _hop in range(settings.max_redirects + 1):
             method = "HEAD" if settings.method == "head" and url not in self.title_urls else "GET"
-            exchange, used = await self._attempts(current, method)
+            exchange, used = await self._attempts(parsed, method, budget)
             requests += used
             if method == "HEAD" and exchange.status in HEAD_FALLBACK:
-                exchange, used = await self._attempts(current, "GET")
+                exchange, used = await self._attempts(parsed, "GET", budget)
                 requests += used
             status = exchange.status
             if status in (301, 302, 303, 307, 308) and exchange.location:
@@ -568,12 +534,13 @@ class Checker:
                     all_permanent = False
                 redirected = True
                 seen.add(target)
-                early = self.precheck(target)
+                early, next_parsed = self._precheck(target)
                 if early is not None:
                     if early.outcome == SKIPPED:
                         return LinkResult(url, SKIPPED, f"redirects to {target}, {early.message}", requests=requests)
                     return LinkResult(url, BROKEN, f"redirects to a bad URL: {early.message}", requests=requests)
-                current = target
+                assert next_parsed is not None
+                current, parsed = target, next_parsed
                 continue
             break
         else:
@@ -602,10 +569,11 @@ class Checker:
             )
         return LinkResult(url, OK, "", status=status, requests=requests, titles=exchange.titles)
 
-    async def _attempts(self, url: str, method: str) -> tuple[_Exchange, int]:
+    async def _attempts(self, url: httpx.URL, method: str, budget: _Budget) -> tuple[_Exchange, int]:
         """One exchange with retries for connection errors, 5xx and 429."""
         settings = self.settings
-        host = urlsplit(url).hostname or ""
+        host = url.host
+        loop = asyncio.get_running_loop()
         attempt = 0
         while True:
             attempt += 1
@@ -615,13 +583,21 @@ class Checker:
                 await self._polite_start(host)
                 async with self._global:
                     self.requests += 1
+                    started = loop.time()
                     try:
-                        exchange = await self._exchange(url, method)
-                    except Blocked:
-                        raise
+                        exchange = await self._exchange(url, method, started + budget.left)
+                    except (Blocked, LinkError) as exc:
+                        if isinstance(exc, Blocked) or not exc.retry:
+                            budget.left -= loop.time() - started
+                            raise
+                        error = exc
                     except Exception as exc:  # noqa: BLE001 - every failure is classified
                         error = classify(exc)
-            last = attempt > settings.retries
+                    budget.left -= loop.time() - started
+            retries = settings.retries
+            if error is not None and error.retry_limit is not None:
+                retries = min(retries, error.retry_limit)
+            last = attempt > retries or budget.left <= 0
             if error is not None:
                 if last or not error.retry:
                     raise error
@@ -638,59 +614,91 @@ class Checker:
         base = self.settings.retry_backoff * (2 ** (attempt - 1))
         return base * (0.5 + random.random())
 
-    async def _exchange(self, url: str, method: str) -> _Exchange:
-        async with _deadline(self.settings.timeout):
-            request = self.client.build_request(method, url)
-            response = await self.client.send(request, stream=True)
+    async def _exchange(self, url: httpx.URL, method: str, deadline: float) -> _Exchange:
+        """One request and its answer, within `deadline` (event-loop time)."""
+        scheme = url.raw_scheme
+        host = url.raw_host
+        port = url.port or (443 if scheme == b"https" else 80)
+        key = (scheme, host, port)
+        head = b"%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (
+            method.encode(), url.raw_path, url.netloc, self._headers
+        )
+        pool = self._pool
+        connection = pool.take(key)
+        reused = connection is not None
+        if connection is None:
+            connection = await pool.open(scheme, host.decode("ascii"), port, deadline)
+        release = False
+        try:
+            connection.request(head)
             try:
-                status = response.status_code
-                headers = response.headers
-                title = None
-                titles = None
-                if method == "GET":
-                    body = await self._read_body(response)
-                    if self.title_urls:
-                        titles = page_titles(body, headers.get("content-type"))
-                    if body is not None:
-                        match = _TITLE.search(body)
-                        if match:
-                            title = match.group(1)[:1000].decode(response.encoding or "utf-8", "replace")
-                    else:
-                        await self._drain(response)
+                response = await connection.response(method, deadline)
+            except (http11.ServerDisconnected, ConnectionResetError, BrokenPipeError):
+                if reused and not connection.received:
+                    # the server dropped a kept-alive connection: once more on a new one
+                    connection.abort()
+                    connection = await pool.open(scheme, host.decode("ascii"), port, deadline)
+                    connection.request(head)
+                    response = await connection.response(method, deadline)
                 else:
-                    await self._drain(response)
-                return _Exchange(
-                    status,
-                    headers.get("location"),
-                    parse_retry_after(headers.get("retry-after")),
-                    title,
-                    titles,
-                )
-            finally:
-                await response.aclose()
+                    raise
+            headers = response.headers
+            title = None
+            titles = None
+            if method == "GET":
+                body = await self._read_body(connection, response, deadline)
+                if self.title_urls:
+                    titles = page_titles(body, headers.get("content-type"))
+                if body is not None:
+                    match = _TITLE.search(body)
+                    if match:
+                        encoding = _charset(headers.get("content-type", "")) or "utf-8"
+                        try:
+                            title = match.group(1)[:1000].decode(encoding, "replace")
+                        except LookupError:
+                            title = match.group(1)[:1000].decode("utf-8", "replace")
+            if not response.done:
+                await self._drain(connection, response, deadline)
+            release = response.done and response.keep_alive
+            return _Exchange(
+                response.status,
+                headers.get("location"),
+                parse_retry_after(headers.get("retry-after")),
+                title,
+                titles,
+            )
+        finally:
+            if release:
+                pool.release(key, connection)
+            else:
+                connection.abort()
 
-    async def _drain(self, response: httpx.Response) -> None:
-        """Read a small (or empty) body to its end, so the connection can be used again."""
-        length = response.headers.get("content-length")
-        if response.request.method != "HEAD" and (
-            length is None or not length.isdigit() or int(length) > self.settings.max_body
-        ):
-            return  # unknown or large: closing the connection is cheaper than reading it
+    async def _drain(self, connection: http11.Connection, response: http11.Response, deadline: float) -> None:
+        """Read a small body to its end, so the connection can be used again."""
+        limit = self.settings.max_body
+        if response.framing == "close" or (response.framing == "length" and response.remaining > limit):
+            return  # unknown end or large: closing the connection is cheaper than reading it
         read = 0
-        async for chunk in response.aiter_raw():
-            read += len(chunk)
-            if read > self.settings.max_body:
-                break
 
-    async def _read_body(self, response: httpx.Response) -> bytes | None:
+        def sink(chunk: bytes) -> bool:
+            nonlocal read
+            read += len(chunk)
+            return read > limit
+
+        await connection.read_body(response, sink, deadline)
+
+    async def _read_body(
+        self, connection: http11.Connection, response: http11.Response, deadline: float
+    ) -> bytes | None:
         """At most max_body bytes of an HTML body, decompressed with a bound (no gzip bomb)."""
         limit = self.settings.max_body
-        if limit <= 0 or response.status_code != 200:
+        if limit <= 0 or response.status != 200:
             return None
-        content_type = response.headers.get("content-type", "").lower()
+        headers = response.headers
+        content_type = headers.get("content-type", "").lower()
         if content_type and "html" not in content_type:
             return None
-        coding = response.headers.get("content-encoding", "identity").lower().strip()
+        coding = headers.get("content-encoding", "identity").lower().strip()
         if coding in ("gzip", "x-gzip"):
             decoder: zlib._Decompress | None = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif coding == "deflate":
@@ -701,19 +709,24 @@ class Checker:
             return None
         out = bytearray()
         raw_seen = 0
-        async for chunk in response.aiter_raw():
+        broken = False
+
+        def sink(chunk: bytes) -> bool:
+            nonlocal raw_seen, broken
             raw_seen += len(chunk)
             if decoder is None:
-                out += chunk
+                out.extend(chunk)
             else:
                 try:
-                    out += decoder.decompress(chunk, limit - len(out) + 1)
+                    out.extend(decoder.decompress(chunk, limit - len(out) + 1))
                 except zlib.error:
-                    return bytes(out)
+                    broken = True
+                    return True
                 if decoder.unconsumed_tail and len(out) > limit:
-                    break
-            if len(out) >= limit or raw_seen >= 4 * limit or b"</title" in out[-4096 - len(chunk) :]:
-                break
+                    return True
+            return len(out) >= limit or raw_seen >= 4 * limit or b"</title" in out[-4096 - len(chunk) :]
+
+        await connection.read_body(response, sink, deadline)
         return bytes(out[:limit])
 
 

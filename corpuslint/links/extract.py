@@ -34,6 +34,9 @@ class LinkOccurrence:
     url: str
     text: str  # the link text (alt text for an image)
     label: str | None  # footnote label when the link is in a footnote definition
+    # offsets of the URL in the document's text, when it is written there literally (fixes)
+    start: int | None = None
+    end: int | None = None
 
 
 def cut_bare_url(text: str) -> str:
@@ -188,9 +191,12 @@ def _occurrence(
         if span:
             span = (span[0] + 1, span[1] - 1)
     else:
-        decoded = _decoded(href)
         url = href
-        span = locator.find("](" + href, "](<" + href, "](" + decoded, "](<" + decoded)
+        span = locator.find("](" + href, "](<" + href)
+        decoded = None
+        if span is None:  # the source spells the URL differently (escapes, entities, spaces)
+            decoded = _decoded(href)
+            span = locator.find("](" + decoded, "](<" + decoded)
         if span:
             prefix = 3 if doc.text.startswith("](<", span[0]) else 2
             start = span[0] + prefix
@@ -198,6 +204,8 @@ def _occurrence(
             url = doc.text[start:end]
             span = (start, end)
         else:
+            if decoded is None:
+                decoded = _decoded(href)
             span = locator.find(href, decoded) or locator.find_anywhere(href) or locator.find_anywhere(decoded)
             if span:
                 url = doc.text[span[0] : span[1]]
@@ -208,7 +216,11 @@ def _occurrence(
         return LinkOccurrence(doc.path, line, column, None, None, url, text, label)
     line, column = doc.position(span[0])
     end_line, end_column = doc.position(span[1])
-    return LinkOccurrence(doc.path, line, column, end_line, end_column, url, text, label)
+    literal = doc.text[span[0] : span[1]] == url
+    return LinkOccurrence(
+        doc.path, line, column, end_line, end_column, url, text, label,
+        span[0] if literal else None, span[1] if literal else None,
+    )
 
 
 def has_scheme(url: str) -> bool:

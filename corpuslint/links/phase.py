@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from corpuslint.diagnostics import Edit, Fix
 from corpuslint.links.extract import LinkOccurrence, has_scheme
 from corpuslint.links.settings import LinkSettings
 
@@ -62,6 +63,40 @@ class Progress:
             self.stream.flush()
 
 
+_UNSAFE_IN_URL = set(" \t\n<>\"'`\\")
+
+
+def redirect_fix(occurrence: LinkOccurrence, new_url: str) -> Fix | None:
+    """The LK003 fix: the URL at this occurrence replaced with where it permanently moved.
+
+    Only where the URL is written literally at the occurrence's offsets (not an escaped or
+    percent-decoded spelling of it), and only with a URL that reads back as itself wherever it
+    stands (no spaces, quotes or angle brackets, balanced parentheses, no trailing punctuation
+    that a bare URL would lose). A fragment of the old URL is kept when the new one has none,
+    as a browser keeps it. Safe when the page stays on its site (same host up to `www.`,
+    http -> https allowed), unsafe when the redirect leads to another host.
+    """
+    if occurrence.start is None or occurrence.end is None or not new_url:
+        return None
+    old = occurrence.url
+    if "#" in old and "#" not in new_url:
+        new_url = new_url + old[old.index("#") :]
+    if new_url == old or any(c in _UNSAFE_IN_URL for c in new_url):
+        return None
+    if new_url.count("(") != new_url.count(")") or new_url[-1] in ".,;:!?":
+        return None
+    try:
+        before, after = urlsplit(old), urlsplit(new_url)
+        old_host = (before.hostname or "").removeprefix("www.")
+        same_host = old_host == (after.hostname or "").removeprefix("www.")
+        upgrade = (before.scheme, after.scheme) == ("http", "https")
+        same_site = same_host and (after.scheme == before.scheme or upgrade)
+    except ValueError:
+        return None
+    edit = Edit(occurrence.start, occurrence.end, new_url)
+    return Fix(f"replace with {new_url}", (edit,), safe=same_site)
+
+
 def _needs_scheme(occurrence: LinkOccurrence) -> bool:
     """A link without a scheme: a citation's URL must be absolute; a body link may be relative."""
     return not has_scheme(occurrence.url) and not occurrence.url.startswith("//")
@@ -88,9 +123,10 @@ def run_links_phase(
     outcome = LinksOutcome()
     results: dict[str, LinkResult] = {}
     to_check: list[str] = []
+    queued: set[str] = set()
     for occurrence in occurrences:
         url = occurrence.url
-        if url in results or url in to_check:
+        if url in results or url in queued:
             continue
         if _needs_scheme(occurrence):
             if occurrence.label is not None and not url.startswith("#"):
@@ -99,7 +135,7 @@ def run_links_phase(
                 results[url] = LinkResult(url, SKIPPED, "relative link")
             continue
         to_check.append(url)
-    to_check = list(dict.fromkeys(to_check))
+        queued.add(url)
     enabled = set(rule_options) if rule_options is not None else None
     title_urls: set[str] = set()
     if enabled is not None and "CT001" in enabled:

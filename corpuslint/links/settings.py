@@ -31,7 +31,7 @@ class LinkSettings:
     max_concurrency: int = 64  # requests in flight, all hosts together
     max_per_host: int = 4  # requests in flight to one host
     host_interval: float = 0.0  # minimum seconds between two request starts to one host
-    timeout: float = 20.0  # whole request (connect, headers, body read), seconds
+    timeout: float = 20.0  # one URL's whole check: all its requests (redirects, retries), seconds
     connect_timeout: float = 10.0
     read_timeout: float = 10.0
     max_redirects: int = 10

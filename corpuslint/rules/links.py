@@ -57,8 +57,9 @@ def link_timeout() -> None:
 
     ## What it does
     Reports a URL whose server did not connect, answer or finish answering within the limits:
-    `connect_timeout`, `read_timeout` (silence between two reads) and `timeout` (one whole
-    request; a server that drips one byte a second cannot hold the run).
+    `connect_timeout`, `read_timeout` (silence between two reads) and `timeout` (the whole check
+    of one URL: all its requests together, redirects and retries included, time waiting for a
+    free slot excepted; a server that drips one byte a second cannot hold the run).
 
     ## Why is this bad?
     A source that does not answer is, for the reader, a source that is gone. A timeout may be

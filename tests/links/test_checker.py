@@ -261,3 +261,122 @@ def test_tls_untrusted(tls, fast):
     result = one(settings, tls["untrusted"].url("127.0.0.1", "/ok"))
     assert result.outcome == "LK001"
     assert "certificate" in result.message
+
+
+# --- the time limit of one URL check, refused connections --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sluggish_server():
+    """0.4 s before every answer, and a redirect into the dripping route."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from linkserver import LinkServer
+
+    routes = {"/to-drip": lambda method, seen: (302, {"Location": "/drip"}, b"")}
+    srv = LinkServer(["127.0.0.8"], latency=0.4, extra_routes=routes).start()
+    yield srv
+    srv.stop()
+
+
+def test_timeout_covers_the_redirects(sluggish_server, fast):
+    # five requests of 0.4 s each: every one is within a 1 s limit, the whole check is not
+    settings = dataclasses.replace(fast, timeout=1.0, connect_timeout=1.0, read_timeout=1.0)
+    started = time.monotonic()
+    result = one(settings, sluggish_server.url("127.0.0.8", "/chain/3"))
+    elapsed = time.monotonic() - started
+    assert result.outcome == "LK002", result
+    assert "within 1 s (redirects included)" in result.message
+    assert elapsed < 1.6
+
+
+def test_timeout_covers_a_redirect_to_a_dripping_server(sluggish_server, fast):
+    settings = dataclasses.replace(fast, timeout=1.5, connect_timeout=1.0, read_timeout=1.0)
+    started = time.monotonic()
+    result = one(settings, sluggish_server.url("127.0.0.8", "/to-drip"))
+    elapsed = time.monotonic() - started
+    assert result.outcome == "LK002", result
+    assert 1.4 <= elapsed < 2.1
+
+
+def test_timeout_is_per_url_not_per_queue(sluggish_server, fast):
+    # one at a time: the last URL waits about 2 s for its turn, but its own check takes 0.4 s
+    settings = dataclasses.replace(fast, timeout=1.0, max_per_host=1)
+    urls = [sluggish_server.url("127.0.0.8", f"/ok/{uuid.uuid4().hex}") for _ in range(5)]
+    results, requests = check(settings, urls)
+    assert [r.outcome for r in results.values()] == ["ok"] * 5
+    assert requests == 5
+
+
+def test_refused_is_retried_once_only(fast):
+    settings = dataclasses.replace(fast, retries=3, retry_backoff=0.2)
+    started = time.monotonic()
+    results, requests = check(settings, ["http://127.0.0.1:1/x"])
+    elapsed = time.monotonic() - started
+    assert results["http://127.0.0.1:1/x"].outcome == "LK001"
+    assert requests == 2
+    assert elapsed < 0.6
+
+
+# --- LK003 carries a fix ---------------------------------------------------------------------------
+
+
+def test_permanent_redirect_fix_end_to_end(server, corpus, cli):
+    import json
+
+    moved = server.url("127.0.0.2", "/moved/301/p/new-home")
+    bare = server.url("127.0.0.2", "/moved/308/ok") + "#part"
+    root = corpus(
+        {
+            "corpuslint.toml": "[links]\nallow_private = true\ntimeout = 3\n",
+            "a.md": f"""
+                ---
+                title: 测试
+                ---
+
+                正文[^1][^2]。
+
+                [^1]: 某某（2025/6/17）。[标题]({moved})。来源。
+                [^2]: 某某 {bare}。来源。
+                """,
+        }
+    )
+    report = ("check", "--links-only", "--no-cache", "--select", "LK", "--output-format", "json", "a.md")
+    first = cli(*report, cwd=root)
+    found = [d for d in json.loads(first.out) if d["code"] == "LK003"]
+    assert [(d["line"], d["fixable"]) for d in found] == [(7, True), (8, True)], first
+    fixed = cli("check", "--links-only", "--no-cache", "--select", "LK", "--fix", "a.md", cwd=root)
+    text = (root / "a.md").read_text(encoding="utf-8")
+    assert f"[标题]({server.url('127.0.0.2', '/p/new-home')})。来源。" in text, fixed
+    assert f"某某 {server.url('127.0.0.2', '/ok')}#part。来源。" in text
+    assert moved not in text
+    again = cli(*report, cwd=root)
+    assert json.loads(again.out) == [] and again.code == 0
+
+
+def test_redirect_fix_only_where_the_url_is_literal():
+    from corpuslint.document import Document
+    from corpuslint.links.extract import extract_links
+    from corpuslint.links.phase import redirect_fix
+
+    text = (
+        "正文[^1][^2][^3]。\n\n"
+        "[^1]: [a](https://a.example/x)。\n"
+        "[^2]: [b](https://a.example/%E4%B8%AD)。\n"
+        "[^3]: 见 www.example.com/y。\n"
+    )
+    doc = Document.from_bytes("a.md", text.encode(), linkify=True)
+    links = {o.url: o for o in extract_links(doc, "footnotes")}
+    literal = links["https://a.example/x"]
+    assert doc.text[literal.start : literal.end] == "https://a.example/x"
+    fix = redirect_fix(literal, "https://www.a.example/x2")
+    assert fix is not None and fix.safe and fix.edits[0].replacement == "https://www.a.example/x2"
+    assert not redirect_fix(literal, "https://elsewhere.example/x").safe  # another site: unsafe
+    assert redirect_fix(literal, "https://a.example/x y") is None  # would not read back as a URL
+    assert redirect_fix(literal, "https://a.example/x(") is None
+    encoded = links["https://a.example/%E4%B8%AD"]
+    assert encoded.start is not None  # written as it is checked
+    schemeless = links["http://www.example.com/y"]
+    assert schemeless.start is None and redirect_fix(schemeless, "https://www.example.com/z") is None

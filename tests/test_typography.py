@@ -209,3 +209,235 @@ def test_consistent_documents_are_clean():
     assert lint("TY003", "微软，谷歌：苹果！\n") == []
     assert lint("TY003", "微软,谷歌:苹果!\n") == []
     assert lint("TY003", "微软，谷歌。English, text; here!\n") == []
+
+
+# --- the source pre-checks against the prose map (property tests) ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from corpuslint.rules import typography  # noqa: E402
+
+_TY_FRAGMENTS = st.one_of(
+    st.sampled_from(
+        [
+            "中文",
+            "文",
+            "测试",
+            "カナ",
+            "word",
+            "Latin text",
+            "3",
+            "10",
+            " ",
+            "  ",
+            "\t",
+            "\u3000",
+            ",",
+            ":",
+            ";",
+            "!",
+            "?",
+            "(",
+            ")",
+            "（",
+            "）",
+            "，",
+            "：",
+            "。",
+            "“",
+            "”",
+            "‘",
+            "’",
+            "*",
+            "**",
+            "_",
+            "__",
+            "~~",
+            "[",
+            "]",
+            "![",
+            "](",
+            "]:",
+            "][",
+            "\\",
+            "\\,",
+            "\\(",
+            "`",
+            "``",
+            "<",
+            ">",
+            "|",
+            "\\|",
+            "#",
+            "-",
+            "=",
+            "^",
+            "[^1]",
+            "[^注]",
+            "[^a b]",
+            "[t](https://e.com/a)",
+            "[中文](https://e.com/a)",
+            "[t](u:x)",
+            '[t](u "ti")',
+            "[t](<u v>)",
+            "[t](中文)",
+            "[t](a(b)c)",
+            "](u)",
+            "(u)",
+            "[x][r]",
+            "[x][]",
+            "![图](i.png)",
+            "![(](i.png)",
+            "`,`",
+            "`(`",
+            "<https://e.com/a:b>",
+            "<javascript:x>",
+            "<span>",
+            "<!-- , -->",
+            "&#44;",
+            "&#x28;",
+            "&lpar;",
+            "&amp;",
+            "&ldquo;",
+            "&#20013;",
+            "https://e.com/a?b=1,c",
+            "a@b.com",
+            "www.e.com",
+            "e.com/p",
+        ]
+    ),
+)
+_TY_PREFIXES = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "",
+        " ",
+        "   ",
+        "    ",
+        "> ",
+        "- ",
+        "* ",
+        "1. ",
+        "1) ",
+        "# ",
+        "## ",
+        "[^1]: ",
+        "[^a]:",
+        "   [^2]: ",
+        "[r]: /u ",
+        "| ",
+        "|---|---|",
+        "```",
+        "~~~",
+        "---",
+        "===",
+    ]
+)
+_TY_LINES = st.builds(
+    lambda prefix, parts: prefix + "".join(parts), _TY_PREFIXES, st.lists(_TY_FRAGMENTS, max_size=7)
+)
+_TY_BODIES = st.lists(_TY_LINES, max_size=10).map("\n".join)
+
+
+# Mostly what the pre-check lets through (marks in Latin text, links, definitions, autolinks),
+# with markup that may vanish from the prose around it.
+_TY_NEAR_MISS = st.sampled_from(
+    [
+        "中文",
+        "文",
+        "word",
+        "a",
+        "x",
+        " ",
+        "\t",
+        "*",
+        "**",
+        "_",
+        "~~",
+        "[",
+        "]",
+        "\\",
+        "`",
+        "<b>",
+        "|",
+        "#",
+        "a, b",
+        "x:y",
+        "ok!",
+        "why?",
+        "a;b",
+        "10:30",
+        "3,000",
+        "e.com/p,q",
+        "x@y.z",
+        "[t](https://e.com/a)",
+        "[中文](https://e.com/a:b)",
+        "![图](i.png)",
+        "[^1]",
+        "[^1](u)",
+        "<https://e.com/a:b>",
+        "](u:x)",
+        "[x][r]",
+        "\n",
+        "\n\n",
+        "\n[^1]: ",
+        "\n[^2]:",
+        "\n> ",
+        "\n- ",
+        "\n    ",
+        "\n| a | b |\n|---|---|\n",
+        "（注）",
+        "，",
+        "“",
+        "”",
+    ]
+)
+_TY_NEAR_BODIES = st.lists(_TY_NEAR_MISS, max_size=30).map("".join)
+
+
+def _full_marks(text: str) -> list:
+    """TY001's marks by the prose map alone (the path the pre-check lets the rule skip)."""
+    doc = Document.from_bytes("a.md", text.encode("utf-8"))
+    return [mark for block in typography.prose_blocks(doc) for mark in typography._block_marks(block)]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_TY_BODIES)
+def test_halfwidth_precheck_never_hides_a_mark(body):
+    if not typography.may_have_halfwidth_marks(body):
+        assert _full_marks(body) == []
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_TY_NEAR_BODIES)
+def test_halfwidth_precheck_never_hides_a_mark_near_misses(body):
+    if not typography.may_have_halfwidth_marks(body):
+        assert _full_marks(body) == []
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_TY_BODIES)
+def test_quote_precheck_never_hides_a_quotation_mark(body):
+    if not typography.may_have_quotes(body):
+        doc = Document.from_bytes("a.md", body.encode("utf-8"))
+        assert not any(q in block.text for block in typography.prose_blocks(doc) for q in "“”‘")
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("中文正文[^1]。\n\n[^1]: 作者（2025/6/17）。[标题](https://e.com/p/1)。站点。\n", False),
+        ("中文 <https://e.com/a> 正文。\n", False),
+        ("Hello, world: fine.\n", False),
+        ("中文,正文\n", True),
+        ("中文 (AGI) 正文\n", True),
+        ("中文[^1]\n\n[r]: /u\n", True),  # a link reference definition
+        ("中文&#44;正文\n", True),  # an entity
+        ("| a | b |\n|---|---|\n[^1]:中文\n", True),  # a table row without a pipe
+    ],
+)
+def test_halfwidth_precheck_examples(body, expected):
+    assert typography.may_have_halfwidth_marks(body) is expected

@@ -324,13 +324,126 @@ def _fix_edit(block: ProseBlock, index: int, replacement: str, before: bool, aft
     return Edit(start, stop, replacement)
 
 
+# --- cheap pre-checks on the source (no parse, no prose map) ----------------------------------
+#
+# Sound over-approximations: when they say "nothing here", the prose map could not hold what
+# the rule looks for (tests/test_typography.py checks this against the full path with
+# hypothesis). When they say "maybe", the full path decides.
+
+_CJK_CONTEXT_CHARS = f"{_CJK_LETTER}\u3000-\u303f\uff01-\uff60"
+# One pass finds what matters: a footnote definition's `[^label]:` at the start of a line (its
+# text starts after the colon); `](destination)` with a plain destination, a link's or an
+# image's, which is not prose (or, where it is literal text, a pair `(...)` without CJK after a
+# `]` or a placeholder, which is never converted); any other half-width mark or parenthesis.
+_DEF_MARKER = r" {0,3}\[\^[^\]\s]+\]:"
+_FIRST_DEF_MARKER = re.compile(_DEF_MARKER)
+_SCAN = re.compile(rf"\]\([^\s()<>\\\[\]\"'{_CJK_CONTEXT_CHARS}]*\)|\n{_DEF_MARKER}|[,:;!?()]")
+# Characters that may disappear between a mark and its neighbour in the prose (spaces and marks,
+# which the rule skips too; emphasis, strikethrough, link brackets, escapes) ...
+_TRANSPARENT = frozenset(" \t,:;!?*_~[]\\")
+# ... and neighbours that make a mark a candidate: CJK, or a parenthesis (maybe converted).
+_NEAR_TRIGGER = re.compile(f"[{_CJK_CONTEXT_CHARS}()（）]")
+
+
+_PLAIN_DESTINATION = re.compile(rf"\]\([^\s()<>\\\[\]\"'{_CJK_CONTEXT_CHARS}]*\)")
+_DEF_MARKER_LINE = re.compile(rf"\n{_DEF_MARKER}")
+# An autolink whose characters are never CJK, marks or parentheses: a placeholder in the prose,
+# and where it is literal text, its colons have no CJK or parenthesis next to them.
+_PLAIN_AUTOLINK = re.compile(rf"<[A-Za-z][A-Za-z0-9+.\-]{{1,31}}:[^\s<>()（）,;!?{_CJK_CONTEXT_CHARS}]*>")
+
+
+# A line before a definition's `[^n]:` (up to the blank line above) after which the marker is
+# sure to start a definition: not a table row, block quote, list item or indented line (a
+# table or a block quote's lazy continuation would take the marker in as text), nor a
+# definition whose text opens one of those blocks.
+_OPENS_BLOCK = r"(?![ \t>*+\-`~<=]|[0-9]{1,9}[.)])"
+_SAFE_LINE_BEFORE_DEFINITION = re.compile(
+    rf"\[\^[^\]\s]+\]: ?{_OPENS_BLOCK}[^|\n]*|(?!\[\^[^\]\s]+\]:){_OPENS_BLOCK}[^|\n]*"
+)
+
+
+def _definition_colons(body: str) -> int | None:
+    """How many `:` of `body` are in footnote definitions' markers; None when one of the markers
+    may not start a definition (see _SAFE_LINE_BEFORE_DEFINITION)."""
+    count = 1 if _FIRST_DEF_MARKER.match(body) else 0
+    checked = 0  # body[:checked] is known to be fine
+    for match in _DEF_MARKER_LINE.finditer(body):
+        index = match.start()
+        run_start = body.rfind("\n\n", 0, index) + 2
+        for line in body[max(run_start, checked) : index].split("\n"):
+            if line and not _SAFE_LINE_BEFORE_DEFINITION.fullmatch(line):
+                return None
+        checked = index
+        count += 1
+    return count
+
+
+def may_have_halfwidth_marks(body: str) -> bool:
+    """False only when TY001 cannot find a half-width mark in CJK context in `body`'s prose."""
+    if "&" in body and _ENTITY.search(body):
+        return True  # an entity may decode to a mark (or to a CJK character)
+    if "," not in body and ";" not in body and "!" not in body and "?" not in body:
+        # Usually every `:`, `(` and `)` is in a link destination or a definition's `[^n]:`:
+        # count them (str.count is much faster than a scan) and skip the scan when they add up.
+        colons, opens, closes = body.count(":"), body.count("("), body.count(")")
+        if opens or closes:
+            for match in _PLAIN_DESTINATION.finditer(body):
+                colons -= match.group().count(":")
+                opens -= 1
+                closes -= 1
+        if colons and "<" in body:
+            for match in _PLAIN_AUTOLINK.finditer(body):
+                colons -= match.group().count(":")
+        if colons:
+            markers = _definition_colons(body)
+            if markers is None:
+                return True
+            colons -= markers
+        if not (colons or opens or closes):
+            return False
+    if _definition_colons(body) is None:
+        return True
+    first = _FIRST_DEF_MARKER.match(body)
+    size = len(body)
+    for match in _SCAN.finditer(body, first.end() if first else 0):
+        index = match.start()
+        char = body[index]
+        if char == "]":
+            continue  # a plain link destination
+        if char == "\n":
+            continue  # a definition's marker (checked by _definition_colons)
+        if char in "()":
+            return True  # a half-width parenthesis in the prose, maybe converted
+        if char == ":" and index and body[index - 1] == "]":
+            return True  # a link reference definition: `[x][ref]` would hide `[ref]` from the prose
+        left = index - 1
+        while left >= 0 and body[left] in _TRANSPARENT:
+            left -= 1
+        if left >= 0 and _NEAR_TRIGGER.match(body, left):
+            return True
+        right = index + 1
+        while right < size and body[right] in _TRANSPARENT:
+            right += 1
+        if right < size and _NEAR_TRIGGER.match(body, right):
+            return True
+    return False
+
+
+def may_have_quotes(body: str) -> bool:
+    """False only when no prose block can hold a curly quotation mark (TY002 has nothing to do)."""
+    if "“" in body or "”" in body or "‘" in body:
+        return True
+    return "&" in body and _ENTITY.search(body) is not None
+
+
 def halfwidth_marks(doc: Document) -> list[Mark]:
     """Every half-width `,:;!?()` in CJK context (what TY001 reports), in document order."""
     cached = doc.cache.get("typography.halfwidth")
     if cached is not None:
         return cached
     marks: list[Mark] = []
-    if HAS_CJK.search(doc.body):
+    body = doc.body
+    if HAS_CJK.search(body) and may_have_halfwidth_marks(body):
         for block in prose_blocks(doc):
             marks.extend(_block_marks(block))
     marks.sort(key=lambda m: m.block.source(m.index))
@@ -491,7 +604,8 @@ def mismatched_quotes(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     这是美国科技史上最大的一次“技术出轨”。
     ```
     """
-    if not HAS_CJK.search(doc.body):
+    body = doc.body
+    if not HAS_CJK.search(body) or not may_have_quotes(body):
         return
     for block in prose_blocks(doc):
         text = block.text

@@ -28,9 +28,8 @@ import zlib
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
-
-import httpx
+from http import HTTPStatus
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from corpuslint.citations import page_titles
 from corpuslint.links import http11, policy
@@ -277,6 +276,69 @@ class Pool:
         self._idle_order.clear()
 
 
+# URLs ------------------------------------------------------------------------------------------------
+
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+_HOST_CHARS = re.compile(r"[a-z0-9._~!$&'()*+,;=%-]+")
+_ENCODE = re.compile(r"[^\x21-\x7e]|[\"<>`{}]")  # what a request target cannot carry as it is
+
+
+def _encode_target(text: str) -> bytes:
+    """Percent-encode (as UTF-8) what may not stand in a request target; keep the rest as
+    written, existing escapes included (as browsers and httpx do)."""
+    if _ENCODE.search(text):
+        text = _ENCODE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), text)
+    return text.encode("ascii")
+
+
+def _ascii_host(host: str) -> str:
+    if host.isascii():
+        return host
+    try:
+        import idna
+
+        return idna.encode(host, uts46=True).decode("ascii")
+    except ImportError:  # pragma: no cover - idna comes with most installs; the codec is IDNA 2003
+        return host.encode("idna").decode("ascii")
+    except Exception as exc:  # idna.IDNAError and friends
+        raise ValueError(f"invalid international domain name {host!r}: {exc}") from None
+
+
+class Target:
+    """What a request needs of a URL: scheme, host (IDNA-encoded), port, request target, Host."""
+
+    __slots__ = ("scheme", "host", "ascii_host", "port", "target", "netloc")
+
+    def __init__(
+        self, scheme: bytes, host: str, ascii_host: str, port: int, target: bytes, netloc: bytes
+    ) -> None:
+        self.scheme = scheme
+        self.host = host  # as written, lowercased (for the address policy and per-host limits)
+        self.ascii_host = ascii_host
+        self.port = port
+        self.target = target
+        self.netloc = netloc
+
+    @classmethod
+    def of(cls, parts: SplitResult, port: int | None) -> Target:
+        scheme = parts.scheme.lower()
+        host = parts.hostname or ""
+        ascii_host = _ascii_host(host)
+        ipv6 = ":" in ascii_host
+        if ipv6:
+            if policy.parse_ip(ascii_host) is None:
+                raise ValueError(f"invalid IPv6 address {host!r}")
+        elif not _HOST_CHARS.fullmatch(ascii_host):
+            raise ValueError(f"invalid host {host!r}")
+        default = 443 if scheme == "https" else 80
+        shown = f"[{ascii_host}]" if ipv6 else ascii_host
+        if port is not None and port != default:
+            shown += f":{port}"
+        path = parts.path or "/"
+        target = _encode_target(path + ("?" + parts.query if parts.query else ""))
+        return cls(scheme.encode(), host, ascii_host, port or default, target, shown.encode("ascii"))
+
+
 # The checker ---------------------------------------------------------------------------------------
 
 HEAD_FALLBACK = {400, 403, 404, 405, 406, 409, 410, 501}  # statuses servers give HEAD alone: ask with GET
@@ -459,7 +521,7 @@ class Checker:
         """Decide without a request: malformed, excluded, not fetchable, not allowed."""
         return self._precheck(url)[0]
 
-    def _precheck(self, url: str) -> tuple[LinkResult | None, httpx.URL | None]:
+    def _precheck(self, url: str) -> tuple[LinkResult | None, Target | None]:
         stripped = url.strip()
         for pattern in self._excludes:
             if pattern.search(stripped):
@@ -472,17 +534,21 @@ class Checker:
         if any(c.isspace() for c in stripped):
             return LinkResult(url, MALFORMED, f"URL contains whitespace: {url!r}"), None
         try:
-            parsed = httpx.URL(stripped)
-        except (httpx.InvalidURL, ValueError) as exc:
+            parts = urlsplit(stripped)
+        except ValueError as exc:
             return LinkResult(url, MALFORMED, f"malformed URL: {exc}"), None
-        if not parsed.host:
+        if not parts.hostname:
             return LinkResult(url, MALFORMED, f"URL has no host: {url!r}"), None
         try:
-            port = urlsplit(stripped).port
+            port = parts.port
         except ValueError:
             port = -1
         if port is not None and not 0 < port < 65536:
             return LinkResult(url, MALFORMED, f"URL has an invalid port: {url!r}"), None
+        try:
+            parsed = Target.of(parts, port)
+        except ValueError as exc:
+            return LinkResult(url, MALFORMED, f"malformed URL: {exc}"), None
         if not self.settings.allow_private:
             reason = policy.host_blocked_reason(parsed.host)
             if reason:
@@ -508,7 +574,7 @@ class Checker:
                 url, exc.outcome, message, unavailable=exc.unavailable, hard_unavailable=exc.hard
             )
 
-    async def _follow(self, url: str, parsed: httpx.URL, budget: _Budget) -> LinkResult:
+    async def _follow(self, url: str, parsed: Target, budget: _Budget) -> LinkResult:
         settings = self.settings
         current = url.strip()
         seen = {current}
@@ -549,7 +615,7 @@ class Checker:
             )
         where = f" (after redirects to {current})" if redirected else ""
         if not settings.accepts(status):
-            reason = httpx.codes.get_reason_phrase(status) or "unexpected status"
+            reason = _REASONS.get(status, "unexpected status")
             return LinkResult(url, BROKEN, f"HTTP {status} {reason}{where}", status=status, requests=requests)
         if redirected and _is_home(url, current):
             return LinkResult(
@@ -569,7 +635,7 @@ class Checker:
             )
         return LinkResult(url, OK, "", status=status, requests=requests, titles=exchange.titles)
 
-    async def _attempts(self, url: httpx.URL, method: str, budget: _Budget) -> tuple[_Exchange, int]:
+    async def _attempts(self, url: Target, method: str, budget: _Budget) -> tuple[_Exchange, int]:
         """One exchange with retries for connection errors, 5xx and 429."""
         settings = self.settings
         host = url.host
@@ -614,20 +680,20 @@ class Checker:
         base = self.settings.retry_backoff * (2 ** (attempt - 1))
         return base * (0.5 + random.random())
 
-    async def _exchange(self, url: httpx.URL, method: str, deadline: float) -> _Exchange:
+    async def _exchange(self, url: Target, method: str, deadline: float) -> _Exchange:
         """One request and its answer, within `deadline` (event-loop time)."""
-        scheme = url.raw_scheme
-        host = url.raw_host
-        port = url.port or (443 if scheme == b"https" else 80)
+        scheme = url.scheme
+        host = url.ascii_host
+        port = url.port
         key = (scheme, host, port)
         head = b"%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (
-            method.encode(), url.raw_path, url.netloc, self._headers
+            method.encode(), url.target, url.netloc, self._headers
         )
         pool = self._pool
         connection = pool.take(key)
         reused = connection is not None
         if connection is None:
-            connection = await pool.open(scheme, host.decode("ascii"), port, deadline)
+            connection = await pool.open(scheme, host, port, deadline)
         release = False
         try:
             connection.request(head)
@@ -637,7 +703,7 @@ class Checker:
                 if reused and not connection.received:
                     # the server dropped a kept-alive connection: once more on a new one
                     connection.abort()
-                    connection = await pool.open(scheme, host.decode("ascii"), port, deadline)
+                    connection = await pool.open(scheme, host, port, deadline)
                     connection.request(head)
                     response = await connection.response(method, deadline)
                 else:

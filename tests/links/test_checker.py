@@ -380,3 +380,115 @@ def test_redirect_fix_only_where_the_url_is_literal():
     assert encoded.start is not None  # written as it is checked
     schemeless = links["http://www.example.com/y"]
     assert schemeless.start is None and redirect_fix(schemeless, "https://www.example.com/z") is None
+
+
+# --- the HTTP/1.1 client on answers the test server does not give ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def raw_server():
+    """Canned raw answers by path, on 127.0.0.9: chunked bodies, 1xx, HTTP/1.0, bare \\n."""
+    import socket
+    import threading
+
+    page = "<html><head><title>页面不存在</title></head></html>".encode()
+    pieces = [page[i : i + 7] for i in range(0, len(page), 7)]
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces)
+    answers = {
+        "/chunked": b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + chunked + b"0\r\nX-Trailer: 1\r\n\r\n",
+        "/interim": b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+        "/http10": b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page,
+        "/bare-lf": b"HTTP/1.1 301 Moved\nLocation: /chunked\nContent-Length: 0\n\n",
+        "/garbage": b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+    }
+    counts = {"connections": 0}
+    listener = socket.create_server(("127.0.0.9", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve(conn):
+        with conn:
+            conn.settimeout(5)
+            buffer = b""
+            while not stop.is_set():
+                while b"\r\n\r\n" not in buffer:
+                    data = conn.recv(65536)
+                    if not data:
+                        return
+                    buffer += data
+                head, buffer = buffer.split(b"\r\n\r\n", 1)
+                method, path = head.split(b" ")[:2]
+                missing = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+                answer = answers.get(path.decode(), missing)
+                if method == b"HEAD" and b"chunked" in answer:
+                    answer = answer.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+                conn.sendall(answer)
+                if b"HTTP/1.0" in answer[:8] or path == b"/garbage":
+                    return
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            counts["connections"] += 1
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    port = listener.getsockname()[1]
+    yield (lambda path: f"http://127.0.0.9:{port}{path}"), counts
+    stop.set()
+    thread.join(5)
+    listener.close()
+
+
+@pytest.mark.parametrize(
+    "path, outcome, text",
+    [
+        ("/chunked", "LK005", "页面不存在"),  # the title read from a chunked body
+        ("/interim", "ok", ""),
+        ("/http10", "LK005", "页面不存在"),  # body until the server closes
+        ("/bare-lf", "LK005", "after redirects to"),
+        ("/garbage", "LK001", "protocol error"),
+    ],
+)
+def test_http11_framings(raw_server, fast, path, outcome, text):
+    url, _ = raw_server
+    result = one(dataclasses.replace(fast, method="get"), url(path))
+    assert result.outcome == outcome, result
+    assert text in result.message
+
+
+def test_connections_are_kept_alive(raw_server, fast):
+    url, counts = raw_server
+    before = counts["connections"]
+    settings = dataclasses.replace(fast, method="get", max_per_host=1)
+    results, requests = check(settings, [url("/chunked") + f"?{i}" for i in range(5)] + [url("/interim")])
+    assert requests == 6 and len(results) == 6
+    assert counts["connections"] - before == 1
+
+
+def test_request_targets():
+    from urllib.parse import urlsplit
+
+    from corpuslint.links.checker import Target
+
+    def target(url):
+        parts = urlsplit(url)
+        t = Target.of(parts, parts.port)
+        return t.scheme, t.ascii_host, t.port, t.target, t.netloc
+
+    assert target("http://例子.测试/路径?q=中文 x") == (
+        b"http", "xn--fsqu00a.xn--0zwm56d", 80, b"/%E8%B7%AF%E5%BE%84?q=%E4%B8%AD%E6%96%87%20x",
+        b"xn--fsqu00a.xn--0zwm56d",
+    )
+    assert target("https://[::1]:8443") == (b"https", "::1", 8443, b"/", b"[::1]:8443")
+    assert target("HTTP://Example.COM:80/a%2Fb?x=%&y={1}") == (
+        b"http", "example.com", 80, b"/a%2Fb?x=%&y=%7B1%7D", b"example.com"
+    )
+    with pytest.raises(ValueError):
+        target("http://exa<mple.com/")

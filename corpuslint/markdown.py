@@ -34,7 +34,9 @@ def parser(linkify: bool = False) -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"linkify": linkify})
+    # strikethrough_single_tilde at its default: an absent key costs a KeyError on every inline
+    # parse (markdown-it's options mapping raises and catches it in `.get`).
+    md = MarkdownIt("commonmark", {"linkify": linkify, "strikethrough_single_tilde": False})
     md.enable("table")
     md.enable("strikethrough")
     if linkify:
@@ -43,6 +45,9 @@ def parser(linkify: bool = False) -> MarkdownIt:
     # references whether or not they are defined, so undefined ones can be reported.
     footnote_plugin(md, inline=False, move_to_end=False, always_match_refs=True)
     _track_footnote_positions(md)
+    # A pure function of the URL (parse, punycode, percent-encode): a corpus cites the same
+    # sources again and again.
+    md.normalizeLink = lru_cache(maxsize=4096)(md.normalizeLink)  # type: ignore[method-assign]
     return md
 
 

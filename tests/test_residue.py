@@ -109,3 +109,52 @@ def test_invalid_custom_pattern_is_reported_once():
 
 def test_a_document_that_is_all_residue_is_emptied():
     assert fix("© 版权声明\nTHE END\n", unsafe=True) == ""
+
+
+# --- the cheap trigger test against the case-folded one (property test) -------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from corpuslint.rules import residue  # noqa: E402
+
+# Characters besides ASCII whose case folding holds an ASCII letter (Python 3.11's Unicode).
+_FOLDS_TO_ASCII = (
+    "\xdf\u0130\u0149\u017f\u01f0\u1e96\u1e97\u1e98\u1e99\u1e9a\u1e9e\u212a"
+    "\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06"
+)
+_TRIGGER_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(
+            list("icpCPIgGhHtTsSrRyYoO中文 \n©侵权公网安备友自行")
+            + ["rights", "ICP", "copyright", "COPYRIGHT"]
+        ),
+        st.sampled_from(list(_FOLDS_TO_ASCII)),
+        st.characters(max_codepoint=0x2FFFF),
+    ),
+    max_size=12,
+).map("".join)
+
+
+def test_no_other_character_folds_into_the_hint_pairs():
+    """What _may_have_triggers relies on, for this Python's Unicode database: besides ASCII c/p
+    and g/h, no character folds to a string that ends in c or g, starts with p, or starts with h
+    followed by t (or is h alone), or holds "cp" or "gh"."""
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char in "cCpPgGhH":
+            continue
+        folded = char.casefold()
+        assert "cp" not in folded and "gh" not in folded, char
+        assert not folded.endswith(("c", "g")), char
+        assert not folded.startswith(("p", "ht")) and folded != "h", char
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_TRIGGER_TEXT)
+def test_trigger_hints_never_miss_a_folded_trigger(body):
+    if not residue._may_have_triggers(body):
+        folded = body.casefold()
+        assert not any(trigger in folded for trigger in residue._SEARCH_TRIGGERS)

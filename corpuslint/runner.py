@@ -204,6 +204,13 @@ def lint_files(sources: list[SourceFile], plan: LintPlan, jobs: int | None) -> I
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork" and plan.links_scope is not None:
+        # every file is parsed for its links: build the parser (imports, linkify-it's regexes)
+        # once here, and the forked workers inherit it instead of each building its own
+        from corpuslint.links.extract import extract_links  # noqa: F401
+        from corpuslint.markdown import parser
+
+        parser(True)
     chunks = [sources[i : i + CHUNK_SIZE] for i in range(0, len(sources), CHUNK_SIZE)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
         for results in pool.map(_lint_chunk, chunks, [plan] * len(chunks)):

@@ -72,7 +72,10 @@ def write_corpus(directory: Path, server: LinkServer, urls, citations: int, rng:
             host, path, kind = order[f * per_file + n]
             url = server.url(host, path)
             truth[url] = kind
-            title = "".join(rng.choice(TITLE_CHARS) for _ in range(rng.randint(8, 20)))
+            # one title per URL, as real citations of one article have (random titles per
+            # citation would make every citation a CT003 "inconsistent title")
+            title_rng = random.Random(url)
+            title = "".join(title_rng.choice(TITLE_CHARS) for _ in range(title_rng.randint(8, 20)))
             source = rng.choice(SOURCES)
             lines.append(f"[^{n + 1}]: {source}（2025/6/17）。[{title}]({url})。{source}。检索日期2025/6/17。")
         (directory / f"{f:04d}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -103,7 +106,11 @@ def run_child(argv: list[str], cwd: Path) -> dict:
 
 def corpuslint_found(output: str) -> dict[str, str]:
     """URL -> code, from the JSON report (the URL is in the message for LK003; map by position)."""
-    return {f"{d['path']}:{d['line']}:{d['column']}": d["code"] for d in json.loads(output or "[]")}
+    return {
+        f"{d['path']}:{d['line']}:{d['column']}": d["code"]
+        for d in json.loads(output or "[]")
+        if d["code"].startswith("LK")  # other rules of the links phase (CT*) are not scored here
+    }
 
 
 def score_corpuslint(directory: Path, output: str, truth: dict[str, str]) -> tuple[float, int]:
@@ -177,6 +184,23 @@ def update_readme(rows: list[str], header: str, notes: str) -> None:
     readme.write_text(text, encoding="utf-8")
 
 
+def serve(args: argparse.Namespace) -> int:
+    """Server and corpus only; the run is bounded by --serve seconds."""
+    rng = random.Random(7)
+    server = LinkServer(HOSTS, latency=args.latency).start()
+    directory = Path(tempfile.mkdtemp(prefix="links-serve-", dir=WORK))
+    try:
+        write_corpus(directory, server, make_urls(args.urls, rng), args.citations, rng)
+        (directory / "corpuslint.toml").write_text("[links]\nallow_private = true\n", encoding="utf-8")
+        print(directory, flush=True)
+        time.sleep(args.serve)
+        print(f"requests: {server.stats.total()}", flush=True)
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency", type=float, default=0.1)
@@ -186,8 +210,13 @@ def main() -> int:
     parser.add_argument("--per-host", type=int, default=10)
     parser.add_argument("--no-lychee", action="store_true")
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--serve", type=float, metavar="SECONDS",
+                        help="only start the server and write a corpus, print its directory, serve for SECONDS "
+                        "(for profiling a checker by hand), then clean up")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.serve:
+        return serve(args)
 
     corpuslint = str(Path(sys.executable).with_name("corpuslint"))
 

@@ -388,6 +388,9 @@ _TY_NEAR_MISS = st.sampled_from(
         "\n> ",
         "\n- ",
         "\n    ",
+        "\n```\n",
+        "\n>",
+        "\n1. ",
         "\n| a | b |\n|---|---|\n",
         "（注）",
         "，",
@@ -441,3 +444,17 @@ def test_quote_precheck_never_hides_a_quotation_mark(body):
 )
 def test_halfwidth_precheck_examples(body, expected):
     assert typography.may_have_halfwidth_marks(body) is expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ">q\n[^1]:中文",  # a block quote's lazy continuation: the marker is text
+        "x\n\n>q\n[^1]:中文",
+        "[^1]: > q\n[^2]:中文",  # the same inside a definition
+        "| a | b |\n|---|---|\n[^1]:中文",  # a table row
+    ],
+)
+def test_a_definition_marker_that_may_be_text_is_a_candidate(body):
+    assert typography.may_have_halfwidth_marks(body)
+    assert _full_marks(body) != []

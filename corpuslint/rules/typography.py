@@ -369,7 +369,8 @@ def _definition_colons(body: str) -> int | None:
     checked = 0  # body[:checked] is known to be fine
     for match in _DEF_MARKER_LINE.finditer(body):
         index = match.start()
-        run_start = body.rfind("\n\n", 0, index) + 2
+        blank = body.rfind("\n\n", 0, index + 1)
+        run_start = blank + 2 if blank >= 0 else 0
         for line in body[max(run_start, checked) : index].split("\n"):
             if line and not _SAFE_LINE_BEFORE_DEFINITION.fullmatch(line):
                 return None

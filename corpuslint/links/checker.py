@@ -474,26 +474,57 @@ class Checker:
             for queue in queues:
                 order.append(queue.popleft())
             queues = [q for q in queues if q]
+        # A window of tasks; each one that ends starts the next. (asyncio.wait over the window
+        # would walk every pending task at each completion.)
         results: dict[str, LinkResult] = {}
         window = max(256, 8 * self.settings.max_concurrency)
-        pending: set[asyncio.Task[LinkResult]] = set()
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+        running: set[asyncio.Task[LinkResult]] = set()
         iterator = iter(order)
-        exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < window:
-                url = next(iterator, None)
-                if url is None:
-                    exhausted = True
-                    break
-                pending.add(asyncio.ensure_future(self.check(url)))
-            if not pending:
-                break
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                result = task.result()
-                results[result.url] = result
+
+        def start_next() -> bool:
+            url = next(iterator, None)
+            if url is None:
+                return False
+            task = loop.create_task(self.check(url))
+            running.add(task)
+            task.add_done_callback(on_done)
+            return True
+
+        def on_done(task: asyncio.Task[LinkResult]) -> None:
+            running.discard(task)
+            if finished.done():
+                return
+            if task.cancelled():
+                finished.cancel()
+                return
+            error = task.exception()
+            if error is not None:
+                finished.set_exception(error)
+                return
+            result = task.result()
+            results[result.url] = result
+            try:
                 if self._on_result is not None:
                     self._on_result(result)
+                start_next()
+            except Exception as exc:  # noqa: BLE001 - a callback's error ends the run, not the loop
+                finished.set_exception(exc)
+                return
+            if not running:
+                finished.set_result(None)
+
+        for _ in range(window):
+            if not start_next():
+                break
+        if not running:
+            return results
+        try:
+            await finished
+        finally:
+            for task in list(running):
+                task.cancel()
         return results
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:

@@ -492,3 +492,11 @@ def test_request_targets():
     )
     with pytest.raises(ValueError):
         target("http://exa<mple.com/")
+
+
+def test_an_error_in_the_result_callback_ends_the_run(server, fast):
+    def explode(result):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        check(fast, [server.url("127.0.0.1", f"/ok/{uuid.uuid4().hex}") for _ in range(3)], on_result=explode)

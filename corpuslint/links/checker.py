@@ -17,7 +17,6 @@ refused HEAD, retries) together, time spent waiting for a free slot or a back-of
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import errno
 import random
 import re
@@ -375,6 +374,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     value = value.strip()
     if value.isdigit():
         return float(value)
+    import email.utils  # only for the rare HTTP-date form
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -15,10 +15,15 @@ are stored with the result and checked on a hit.
 
 The warm path parses nothing: one `stat` + read + hash per file and a batched lookup in one
 SQLite database (`<config dir>/.corpuslint_cache/files/results.sqlite`, WAL mode, so concurrent
-runs — pre-commit starts several at once — read and write safely). New results are written in
-one transaction at the end of the run. Any problem with the database (locked for too long,
-corrupt, read-only directory) costs only the cache: the run lints normally, and a corrupt
-database is moved aside and rebuilt.
+runs — pre-commit starts several at once — read and write safely). Any problem with the database
+(locked for too long, corrupt, read-only directory) costs only the cache: the run lints normally,
+and a corrupt database is moved aside and rebuilt.
+
+Memory does not grow with the corpus: results are handed on as they come (in the order of the
+files), cached payloads are read `BATCH` at a time, and new rows are written `BATCH` at a time.
+A missed file is hashed and its result packed in the worker process that lints it, so the main
+process only unpickles and writes; a file whose rows are all missing (a cold run) is not hashed
+in the main process at all.
 
 The links phase is not cached here: it has its own cache of URL results.
 """
@@ -181,36 +186,48 @@ class FileCache:
             except OSError:
                 pass
 
-    def load(self, paths: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
-        """path -> (display, digest, payload) of this configuration's rows for `paths`."""
+    def _select(self, columns: str, paths: list[str]) -> Iterator[tuple]:
+        """This configuration's rows for `paths` (BATCH paths per query); nothing on any error."""
         connection = self._open()
         if connection is None:
-            return {}
-        found: dict[str, tuple[str, bytes, bytes]] = {}
+            return
         try:
             for start in range(0, len(paths), BATCH):
                 batch = paths[start : start + BATCH]
                 marks = ",".join("?" * len(batch))
-                rows = connection.execute(
-                    "SELECT path, display, digest, payload FROM results"
-                    f" WHERE config = ? AND path IN ({marks})",
+                yield from connection.execute(
+                    f"SELECT path, {columns} FROM results WHERE config = ? AND path IN ({marks})",
                     [self.key, *batch],
-                )
-                for path, display, digest, payload in rows:
-                    found[path] = (display, digest, payload)
+                ).fetchall()
         except sqlite3.DatabaseError:
-            return found
+            return
         finally:
             connection.close()
-        return found
 
-    def store(self, rows: list[tuple[str, str, bytes, bytes]]) -> None:
-        """Write (path, display, digest, payload) rows in one transaction; failures are ignored."""
-        if not rows:
+    def load(self, paths: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        """path -> (display, digest, payload) of this configuration's rows for `paths`."""
+        return {row[0]: row[1:] for row in self._select("display, digest, payload", paths)}
+
+    def load_keys(self, paths: list[str]) -> dict[str, tuple[str, bytes]]:
+        """path -> (display, digest) of this configuration's rows for `paths` (no payloads)."""
+        return {row[0]: row[1:] for row in self._select("display, digest", paths)}
+
+    def store(self, rows: list[tuple[str, str, bytes, bytes]], *, prune: bool = True) -> None:
+        """Write (path, display, digest, payload) rows in one transaction; failures are ignored.
+        With `prune`, rows of other configurations unused for STALE_SECONDS are dropped too."""
+        if not rows and not prune:
             return
         connection = self._open()
         if connection is None:
             return
+        try:
+            self._write(connection, rows, prune)
+        finally:
+            connection.close()
+
+    def _write(
+        self, connection: sqlite3.Connection, rows: list[tuple[str, str, bytes, bytes]], prune: bool
+    ) -> None:
         now = time.time()
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -219,17 +236,16 @@ class FileCache:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [(path, self.key, display, digest, payload, now) for path, display, digest, payload in rows],
             )
-            connection.execute(
-                "DELETE FROM results WHERE config != ? AND written < ?", (self.key, now - STALE_SECONDS)
-            )
+            if prune:
+                connection.execute(
+                    "DELETE FROM results WHERE config != ? AND written < ?", (self.key, now - STALE_SECONDS)
+                )
             connection.execute("COMMIT")
         except sqlite3.DatabaseError:
             try:
                 connection.execute("ROLLBACK")
             except sqlite3.DatabaseError:
                 pass
-        finally:
-            connection.close()
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -238,57 +254,109 @@ class FileCache:
         sources: list[Any],
         plan: Any,
         jobs: int | None,
-        lint_files: Callable[[list[Any], Any, int | None], Iterable[Any]],
+        lint_files: Callable[..., Iterable[Any]],
     ) -> Iterator[Any]:
-        """The results of `sources`, in order: cached ones, and `lint_files` for the rest."""
-        digests = {source.path: file_digest(source.path) for source in sources}
-        stored = self.load([source.path for source in sources if digests[source.path] is not None])
-        results: dict[str, Any] = {}
-        misses = []
+        """The results of `sources`, in order: cached ones, and `lint_files` for the rest.
+
+        `lint_files(misses, plan, jobs, chunk=lint_and_pack)` runs `lint_and_pack` on chunks of
+        the missed files (in worker processes when there are many) and yields its items.
+        """
+        known = self.load_keys([source.path for source in sources]) if sources else {}
+        hit_paths: set[str] = set()
         for source in sources:
-            hit = stored.get(source.path)
-            result = None
-            if hit is not None and hit[0] == source.display and hit[1] == digests[source.path]:
-                result = _unpack(hit[2])
-            if result is None:
-                misses.append(source)
+            row = known.get(source.path)
+            if row is not None and row[0] == source.display and row[1] == file_digest(source.path):
+                hit_paths.add(source.path)
+        known.clear()
+        misses = [source for source in sources if source.path not in hit_paths]
+        self.hits, self.misses = len(hit_paths), len(misses)
+        fresh = iter(lint_files(misses, plan, jobs, chunk=lint_and_pack) if misses else ())
+        hits = [source for source in sources if source.path in hit_paths]
+        payloads: dict[str, bytes] = {}
+        loaded: set[str] = set()  # the paths of the batch of hits whose payloads were read last
+        next_hit = 0  # index into `hits` of the first one whose payload is not loaded yet
+        rows: list[tuple[str, str, bytes, bytes]] = []
+        writer: sqlite3.Connection | None | bool = None  # False: the database could not be opened
+        for source in sources:
+            if source.path in hit_paths:
+                if source.path not in loaded:
+                    batch = [s.path for s in hits[next_hit : next_hit + BATCH]]
+                    next_hit += len(batch)
+                    loaded = set(batch)
+                    payloads = {path: payload for path, payload in self._select("payload", batch)}
+                payload = payloads.pop(source.path, None)
+                result = _unpack(payload) if payload is not None else None
+                if result is None:  # a dependency changed (or the row went away): lint it here
+                    self.hits -= 1
+                    self.misses += 1
+                    digest, payload, result = lint_and_pack([source], plan)[0]
+                    if payload is not None:
+                        rows.append((source.path, source.display, digest, payload))
+                    result = result if result is not None else _unpack(payload, check=False)
             else:
-                results[source.path] = result
-        self.hits, self.misses = len(results), len(misses)
-        new_rows = []
-        by_path = {source.path: source for source in misses}
-        fresh = {}
-        for source, result in zip(misses, lint_files(misses, plan, jobs), strict=True):
-            fresh[source.path] = result
-            digest = digests[source.path]
-            if digest is not None and not _has_read_problem(result):
-                new_rows.append((source.path, by_path[source.path].display, digest, _pack(result)))
-        results.update(fresh)
-        self.store(new_rows)
-        for source in sources:
-            yield results[source.path]
+                digest, payload, result = next(fresh)
+                if payload is not None:
+                    rows.append((source.path, source.display, digest, payload))
+                    result = _unpack(payload, check=False)
+            if len(rows) >= BATCH:
+                # one connection for the run's writes: closing one checkpoints the WAL
+                if writer is None:
+                    writer = self._open() or False
+                if writer:
+                    self._write(writer, rows, prune=False)
+                rows = []
+            yield result
+        if writer:
+            self._write(writer, rows, prune=True)
+            writer.close()
+        elif writer is None:
+            self.store(rows)
+
+
+def lint_and_pack(sources: list[Any], plan: Any) -> list[tuple[bytes | None, bytes | None, Any]]:
+    """Lint `sources` for the cache (in a worker process): for each, (digest, payload, None), or
+    (digest, None, result) when the result is not to be cached (unreadable, too large)."""
+    from corpuslint import runner
+
+    items: list[tuple[bytes | None, bytes | None, Any]] = []
+    for source in sources:
+        digest = file_digest(source.path)
+        result = runner.lint_file(source, plan)
+        if digest is None or _has_read_problem(result):
+            items.append((digest, None, result))
+        else:
+            items.append((digest, _pack(result), None))
+    return items
 
 
 def _has_read_problem(result: Any) -> bool:
     return any(d.code == "IO002" for d in getattr(result, "diagnostics", ()))
 
 
+COMPRESS_ABOVE = 4096  # bytes of pickle: smaller payloads are stored as they are
+
+
 def _pack(result: Any) -> bytes:
     dependencies = [
         state for state in map(_dependency_state, getattr(result, "dependencies", ()) or ()) if state
     ]
-    return zlib.compress(pickle.dumps((dependencies, result), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    data = pickle.dumps((dependencies, result), protocol=pickle.HIGHEST_PROTOCOL)
+    # zlib's set-up costs more than pickling a small result; a pickle starts with 0x80, zlib with 0x78
+    return zlib.compress(data, 1) if len(data) > COMPRESS_ABOVE else data
 
 
-def _unpack(payload: bytes) -> Any | None:
-    """The stored result, or None when it is unreadable or one of its dependencies changed."""
+def _unpack(payload: bytes, *, check: bool = True) -> Any | None:
+    """The stored result, or None when it is unreadable or (with `check`) one of its dependencies
+    changed."""
     try:
-        dependencies, result = pickle.loads(zlib.decompress(payload))
+        data = payload if payload[:1] == b"\x80" else zlib.decompress(payload)
+        dependencies, result = pickle.loads(data)
     except Exception:  # noqa: BLE001  (a damaged row is a miss, whatever the damage)
         return None
-    for path, size, mtime_ns in dependencies:
-        if _dependency_state(path) != (path, size, mtime_ns):
-            return None
+    if check:
+        for path, size, mtime_ns in dependencies:
+            if _dependency_state(path) != (path, size, mtime_ns):
+                return None
     return result
 
 

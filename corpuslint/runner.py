@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -185,7 +185,7 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
 
         links = extract_links(doc, plan.links_scope)
     fm_data = doc.front_matter.data if doc.front_matter is not None and doc.front_matter.ok else None
-    configured = {schema_path for _globs, schema_path in plan.schema_globs}
+    configured = {_shown(schema_path) for _globs, schema_path in plan.schema_globs}  # as schema_source
     dependencies = (schema_source,) if schema_source and schema_source not in configured else ()
     return FileResult(source.display, diagnostics, links, suppressions, fm_data, dependencies)
 
@@ -194,27 +194,58 @@ def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:
     return [lint_file(source, plan) for source in sources]
 
 
-def lint_files(sources: list[SourceFile], plan: LintPlan, jobs: int | None) -> Iterator[FileResult]:
+def lint_files(
+    sources: list[SourceFile],
+    plan: LintPlan,
+    jobs: int | None,
+    chunk: Callable[[list[SourceFile], LintPlan], list[Any]] | None = None,
+) -> Iterator[Any]:
+    """FileResults of `sources`, in order; with `chunk` (a picklable function: sources, plan ->
+    one item per source), its items instead (the file cache packs results in the workers)."""
+    work = chunk or _lint_chunk
     workers = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
     if workers <= 1 or len(sources) < PARALLEL_THRESHOLD:
         for source in sources:
-            yield lint_file(source, plan)
+            yield from work([source], plan)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork" and plan.links_scope is not None:
+    if method == "fork":
+        _preload(plan)
+    # a few chunks per worker at least (the last ones balance the load), at most CHUNK_SIZE files
+    size = max(1, min(CHUNK_SIZE, len(sources) // (workers * 8)))
+    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+        for results in pool.map(work, chunks, [plan] * len(chunks)):
+            yield from results
+    if method == "fork":
+        import gc
+
+        gc.unfreeze()
+
+
+def _preload(plan: LintPlan) -> None:
+    """Before forking the pool: import and build here what every worker needs, so the workers
+    inherit it instead of each paying for it (parser, YAML, jsonschema's validators)."""
+    import gc
+
+    from corpuslint.markdown import parser
+
+    if plan.links_scope is not None:
         # every file is parsed for its links: build the parser (imports, linkify-it's regexes)
-        # once here, and the forked workers inherit it instead of each building its own
         from corpuslint.links.extract import extract_links  # noqa: F401
-        from corpuslint.markdown import parser
 
         parser(True)
-    chunks = [sources[i : i + CHUNK_SIZE] for i in range(0, len(sources), CHUNK_SIZE)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for results in pool.map(_lint_chunk, chunks, [plan] * len(chunks)):
-            yield from results
+    else:
+        parser(False)
+    try:
+        import yaml  # noqa: F401  (front matter)
+    except ImportError:  # pragma: no cover
+        pass
+    # keep the parent's objects out of the collector: forked workers then share their pages
+    gc.freeze()
 
 
 # --- the whole run -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from corpuslint.diagnostics import Edit, Fix, Problem, Severity
 from corpuslint.document import Document
@@ -29,7 +30,14 @@ from corpuslint.registry import RuleContext, rule
 _CJK_LETTER = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\U00020000-\U0003134f"
 HAS_CJK = re.compile(f"[{_CJK_LETTER}]")
 # What counts as a CJK neighbour: CJK letters, CJK symbols and punctuation, full-width forms.
-_CJK_CONTEXT = re.compile(f"[{_CJK_LETTER}\u3000-\u303f\uff01-\uff60]")
+# (Compiled on first use: a class this large takes milliseconds, and most runs never need it.)
+_CJK_CONTEXT_CHARS = f"{_CJK_LETTER}\u3000-\u303f\uff01-\uff60"
+
+
+@lru_cache(maxsize=1)
+def _cjk_context() -> re.Pattern:
+    return re.compile(f"[{_CJK_CONTEXT_CHARS}]")
+
 
 PLACEHOLDER = "\ue000"  # a code span, image, footnote reference, raw HTML or autolink
 
@@ -58,7 +66,7 @@ _FULL_SENTENCE = re.compile(r"[，：；！？（）]")
 
 
 def is_cjk(char: str | None) -> bool:
-    return char is not None and _CJK_CONTEXT.match(char) is not None
+    return char is not None and _cjk_context().match(char) is not None
 
 
 @dataclass
@@ -330,26 +338,35 @@ def _fix_edit(block: ProseBlock, index: int, replacement: str, before: bool, aft
 # the rule looks for (tests/test_typography.py checks this against the full path with
 # hypothesis). When they say "maybe", the full path decides.
 
-_CJK_CONTEXT_CHARS = f"{_CJK_LETTER}\u3000-\u303f\uff01-\uff60"
 # One pass finds what matters: a footnote definition's `[^label]:` at the start of a line (its
 # text starts after the colon); `](destination)` with a plain destination, a link's or an
 # image's, which is not prose (or, where it is literal text, a pair `(...)` without CJK after a
 # `]` or a placeholder, which is never converted); any other half-width mark or parenthesis.
 _DEF_MARKER = r" {0,3}\[\^[^\]\s]+\]:"
 _FIRST_DEF_MARKER = re.compile(_DEF_MARKER)
-_SCAN = re.compile(rf"\]\([^\s()<>\\\[\]\"'{_CJK_CONTEXT_CHARS}]*\)|\n{_DEF_MARKER}|[,:;!?()]")
+# (printable ASCII but for quotes, parentheses, angle brackets, square brackets and backslash;
+# only ASCII: a class with the CJK ranges takes milliseconds to compile at start-up)
+_DESTINATION_CHARS = "[!#-&*-;=?-Z^-~]"
+_SCAN_PATTERN = rf"\]\({_DESTINATION_CHARS}*\)|\n{_DEF_MARKER}|[,:;!?()]"
 # Characters that may disappear between a mark and its neighbour in the prose (spaces and marks,
 # which the rule skips too; emphasis, strikethrough, link brackets, escapes) ...
 _TRANSPARENT = frozenset(" \t,:;!?*_~[]\\")
 # ... and neighbours that make a mark a candidate: CJK, or a parenthesis (maybe converted).
-_NEAR_TRIGGER = re.compile(f"[{_CJK_CONTEXT_CHARS}()（）]")
+_NEAR_TRIGGER_PATTERN = f"[{_CJK_CONTEXT_CHARS}()（）]"
 
 
-_PLAIN_DESTINATION = re.compile(rf"\]\([^\s()<>\\\[\]\"'{_CJK_CONTEXT_CHARS}]*\)")
+@lru_cache(maxsize=1)
+def _slow_path_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """Compiled on first use: most documents never need them."""
+    return re.compile(_SCAN_PATTERN), re.compile(_NEAR_TRIGGER_PATTERN)
+
+
+_PLAIN_DESTINATION = re.compile(rf"\]\({_DESTINATION_CHARS}*\)")
 _DEF_MARKER_LINE = re.compile(rf"\n{_DEF_MARKER}")
 # An autolink whose characters are never CJK, marks or parentheses: a placeholder in the prose,
 # and where it is literal text, its colons have no CJK or parenthesis next to them.
-_PLAIN_AUTOLINK = re.compile(rf"<[A-Za-z][A-Za-z0-9+.\-]{{1,31}}:[^\s<>()（）,;!?{_CJK_CONTEXT_CHARS}]*>")
+# (printable ASCII but for angle brackets, parentheses and `,;!?`)
+_PLAIN_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[\x22-\x27*+\x2d-\x3a=\x40-\x7e]*>")
 
 
 # A line before a definition's `[^n]:` (up to the blank line above) after which the marker is
@@ -406,7 +423,8 @@ def may_have_halfwidth_marks(body: str) -> bool:
         return True
     first = _FIRST_DEF_MARKER.match(body)
     size = len(body)
-    for match in _SCAN.finditer(body, first.end() if first else 0):
+    scan, near_trigger = _slow_path_patterns()
+    for match in scan.finditer(body, first.end() if first else 0):
         index = match.start()
         char = body[index]
         if char == "]":
@@ -420,12 +438,12 @@ def may_have_halfwidth_marks(body: str) -> bool:
         left = index - 1
         while left >= 0 and body[left] in _TRANSPARENT:
             left -= 1
-        if left >= 0 and _NEAR_TRIGGER.match(body, left):
+        if left >= 0 and near_trigger.match(body, left):
             return True
         right = index + 1
         while right < size and body[right] in _TRANSPARENT:
             right += 1
-        if right < size and _NEAR_TRIGGER.match(body, right):
+        if right < size and near_trigger.match(body, right):
             return True
     return False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,22 +122,45 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
             line, column = fm.position(("$schema",))
             return None, None, Problem(line, column, f"$schema: cannot use {declared!r}: {exc}", code="FM003")
     if plan.schema_globs:
-        absolute = Path(source.path).resolve()
-        try:
-            rel = absolute.relative_to(plan.config_root).as_posix()
-        except ValueError:
-            # outside the config's directory only patterns without a `/` (`*.md`) can match
-            rel = absolute.as_posix().lstrip("/")
+        rel = _config_relative(source.path, plan.config_root)
         for globs, schema_path in plan.schema_globs:
             if matches(rel, globs):
                 return _load_schema(schema_path), _shown(schema_path), None
     return None, None, None
 
 
+def _config_relative(path: str, root: str) -> str:
+    """The resolved path relative to the config's directory (posix); outside it, the absolute
+    path without its leading `/` (then only patterns without a `/`, `*.md`, can match)."""
+    head, tail = os.path.split(path)
+    if not tail or tail in (".", "..") or os.path.islink(path):
+        return _relative_to_root(str(Path(path).resolve()), root)
+    # resolving costs a system call per path component: do it once per directory
+    directory = _resolved_relative_dir(head, os.getcwd(), root)
+    return tail if directory in ("", ".") else f"{directory}/{tail}"
+
+
+@lru_cache(maxsize=4096)
+def _resolved_relative_dir(directory: str, cwd: str, root: str) -> str:
+    return _relative_to_root(str(Path(directory or ".").resolve()), root)  # (cwd: part of the key)
+
+
+def _relative_to_root(absolute: str, root: str) -> str:
+    try:
+        return Path(absolute).relative_to(root).as_posix()
+    except ValueError:
+        return Path(absolute).as_posix().lstrip("/")
+
+
 def _shown(path: str) -> str:
     """A path as users see it: relative to the working directory when below it."""
+    return _shown_from(path, os.getcwd())
+
+
+@lru_cache(maxsize=256)
+def _shown_from(path: str, cwd: str) -> str:
     try:
-        return Path(path).relative_to(Path.cwd()).as_posix()
+        return Path(path).relative_to(cwd).as_posix()
     except ValueError:
         return path
 

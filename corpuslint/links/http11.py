@@ -10,7 +10,8 @@ prebuilt bytes and the answer is parsed with `bytes.split`.
 What it does:
   * plain TCP or TLS (`ssl.SSLContext`, SNI from the URL's host) to an address chosen by the
     caller (the checker resolves names itself and pins the address it checked);
-  * status line and headers (lenient: `\\n` line ends, folded lines, duplicate headers joined);
+  * status line and headers (lenient: `\\n` line ends, folded lines, duplicate headers joined,
+    values read as UTF-8 when they are, else Latin-1);
   * bodies framed by Content-Length, chunked transfer coding, or the end of the connection;
     no body for HEAD, 1xx, 204 and 304; 1xx interim answers skipped;
   * keep-alive: a connection whose answer was read to its end, that neither side asked to close,
@@ -88,7 +89,11 @@ def parse_head(head: bytes) -> Response:
         if not sep:
             continue  # not a header line: ignored, as browsers do
         key = name.strip().lower().decode("latin-1")
-        text = value.strip().decode("latin-1")
+        raw_value = value.strip()
+        try:  # servers send raw UTF-8 (a Location with Chinese in it) more often than Latin-1
+            text = raw_value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw_value.decode("latin-1")
         headers[key] = f"{headers[key]}, {text}" if key in headers else text
         last = key
     return Response(int(parts[1]), headers, parts[0])

@@ -402,6 +402,9 @@ def raw_server():
         "/http10": b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page,
         "/bare-lf": b"HTTP/1.1 301 Moved\nLocation: /chunked\nContent-Length: 0\n\n",
         "/garbage": b"SSH-2.0-OpenSSH_9.6\r\n\r\n",
+        "/utf8-location": b"HTTP/1.1 301 Moved\r\nLocation: /chunked/" + "页面".encode() + b"\r\n"
+        b"Content-Length: 0\r\n\r\n",
+        "/chunked/%E9%A1%B5%E9%9D%A2": b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
     }
     counts = {"connections": 0}
     listener = socket.create_server(("127.0.0.9", 0))
@@ -454,6 +457,7 @@ def raw_server():
         ("/http10", "LK005", "页面不存在"),  # body until the server closes
         ("/bare-lf", "LK005", "after redirects to"),
         ("/garbage", "LK001", "protocol error"),
+        ("/utf8-location", "LK003", "/chunked/页面"),  # a raw UTF-8 Location, sent percent-encoded
     ],
 )
 def test_http11_framings(raw_server, fast, path, outcome, text):

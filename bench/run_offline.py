@@ -324,6 +324,64 @@ def one_file_run(corpus: Path, manifest: dict, runs: int, entry: list[str], labe
     }
 
 
+# --- profile -----------------------------------------------------------------------------------
+
+# Where a sample's time goes: the first category (in this order) with a marker in the sample's
+# stack, so work a rule triggers in a shared analysis (the parse, the footnote index) is counted
+# as that analysis, not as the rule that asked first.
+PROFILE_CATEGORIES = (
+    ("imports at start-up", ("_find_and_load",), ("lint_file",)),
+    ("markdown-it-py parse (`Document.tokens`)", ("Document.tokens", "markdown_it/"), ()),
+    ("footnote index: plain scan and assembly (`corpuslint/footnotes.py`)", ("corpuslint/footnotes.py",), ()),
+    ("CT002 retrieval dates (besides the footnote index)", ("retrieval_date ",), ()),
+    ("FM003 jsonschema validation", ("schema_violation", "jsonschema/"), ()),
+    ("reading, decoding, front matter YAML (`Document.read`)", ("Document.read", "Document.from_bytes"), ()),
+    ("other FM rules", ("rules/frontmatter.py",), ()),
+    ("FN rules (besides the index)", ("rules/footnotes.py",), ()),
+    ("TY rules", ("rules/typography.py",), ()),
+    ("SR001", ("rules/residue.py",), ()),
+    ("suppression comments", ("suppressions.py",), ()),
+    ("file cache", ("filecache.py",), ()),
+    ("reporter", ("reporters/",), ()),
+    ("rest of the per-file work (runner, diagnostics)", ("lint_file",), ()),
+)
+
+
+def classify_stack(stack: str) -> str:
+    for name, markers, unless in PROFILE_CATEGORIES:
+        if any(m in stack for m in markers) and not any(u in stack for u in unless):
+            return name
+    return "other (CLI, config, discovery, schema loading)"
+
+
+def profile(corpus: Path, py_spy: str, rate: int = 500) -> dict:
+    """py-spy on a single-process run without the cache: share of samples per category."""
+    out = WORK / "profile.txt"
+    shutil.rmtree(corpus / ".corpuslint_cache", ignore_errors=True)
+    command = corpuslint_command() + ["check", "content", "--no-links", "--jobs", "1", "--no-cache"]
+    done = subprocess.run(
+        [py_spy, "record", "-r", str(rate), "-f", "raw", "-o", str(out), "--", *command],
+        cwd=corpus,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if not out.exists():
+        raise SystemExit(f"py-spy failed ({done.returncode}): {done.stderr[-2000:]}")
+    shares: Counter = Counter()
+    for line in out.read_text(encoding="utf-8").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if count.isdigit():
+            shares[classify_stack(stack)] += int(count)
+    total = sum(shares.values())
+    return {
+        "command": " ".join(command),
+        "rate": rate,
+        "samples": total,
+        "shares": [(name, count / total) for name, count in shares.most_common()],
+    }
+
+
 # --- anchors -----------------------------------------------------------------------------------
 
 
@@ -517,6 +575,14 @@ def markdown_table(results: dict) -> str:
             f"| {r['tool']} | {r['files']:,} | {wall} | {r['files_per_s']:,.0f} | {r['cpu_s']:.1f} s | "
             f"{r['max_rss_largest_mb']:.0f} MB | {r['peak_rss_sum_mb']:.0f} MB | {recall} | {precision} |"
         )
+    if results.get("profile"):
+        rows.append("")
+        rows.append(f"Profile: `{results['profile']['command']}`, {results['profile']['samples']} samples")
+        rows.append("")
+        rows.append("| share | where |")
+        rows.append("| ---: | --- |")
+        for name, share in results["profile"]["shares"]:
+            rows.append(f"| {share:.0%} | {name} |")
     for one in results.get("one_file", []):
         low, high, median = (one[k] * 1000 for k in ("min_wall_s", "max_wall_s", "median_wall_s"))
         rows.append("")
@@ -540,6 +606,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-anchors", action="store_true")
     parser.add_argument("--skip-incremental", action="store_true", help="no cached runs")
     parser.add_argument("--anchor-timeout", type=float, default=900, help="seconds per anchor run")
+    parser.add_argument(
+        "--profile",
+        metavar="PY_SPY",
+        nargs="?",
+        const="py-spy",
+        help="profile a single-process run on the smallest corpus with py-spy (path optional)",
+    )
     parser.add_argument("--json", type=Path, help="write the results here")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -580,6 +653,11 @@ def main(argv: list[str] | None = None) -> int:
         one = one_file_run(corpus, manifest, args.one_file_runs, entry, label)
         results["one_file"].append(one)
         print(f"one-file run, {label}: median {one['median_wall_s'] * 1000:.0f} ms", flush=True)
+    if args.profile:
+        corpus, manifest = corpora[min(sizes)]
+        found = shutil.which(args.profile) or args.profile
+        results["profile"] = profile(corpus, found)
+        print(f"profile ({results['profile']['samples']} samples):", flush=True)
     if not args.skip_anchors:
         corpus, manifest = corpora[max(sizes)]
         results["anchors"] = run_anchors(corpus, manifest, args.anchor_timeout)

@@ -22,6 +22,7 @@ import codecs
 import datetime as _dt
 import html
 import re
+from functools import lru_cache
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -133,10 +134,18 @@ MIN_CONTAINED = 4  # normalised characters a title needs to match by being conta
 MAX_SEGMENTS = 8
 
 
+@lru_cache(maxsize=8192)
 def normalize_title(text: str) -> str:
-    """NFKC, case folded, without punctuation, symbols, whitespace and control characters."""
+    """NFKC, case folded, without punctuation, symbols, whitespace and control characters.
+
+    Cached: a corpus cites the same sources under the same titles many times over."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(c for c in text if unicodedata.category(c)[0] in "LNM")
+    return "".join(c for c in text if _is_title_char(c))
+
+
+@lru_cache(maxsize=4096)
+def _is_title_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LNM"
 
 
 _RUN = re.compile(r"[^\W_]+")

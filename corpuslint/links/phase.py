@@ -244,7 +244,9 @@ def run_links_phase(
     outcome.stats = {
         "urls": len(results),
         "occurrences": len(occurrences),
-        "checked": len(fresh) - sum(1 for r in fresh.values() if r.outcome == SKIPPED),
+        "checked": len(fresh)
+        - sum(1 for r in fresh.values() if r.outcome == SKIPPED)
+        - len({o.url for o in unchecked}),
         "cached": len(cached),
         "requests": requests,
         "unchecked": len({o.url for o in unchecked}),

@@ -28,6 +28,8 @@ def _links_line(stats) -> str | None:
     if not stats:
         return None
     parts = [f"{stats.get(k, 0)} {k}" for k in ("checked", "cached", "broken", "skipped") if k in stats]
+    if stats.get("unchecked"):
+        parts.append(f"{stats['unchecked']} not checked")
     return "Links: " + ", ".join(parts) + "." if parts else None
 
 

@@ -155,3 +155,32 @@ def test_read_problems_follow_select_and_ignore(corpus, cli):
     root = corpus({"bad.md": BAD_BYTES})
     assert cli("check", "--no-links", "--ignore", "IO001", "--output-format", "json", str(root)).json == []
     assert cli("check", "--no-links", "--select", "IO", "--output-format", "json", str(root)).code == 1
+
+
+def test_colour_only_when_asked_or_on_a_terminal(corpus, cli, monkeypatch):
+    root = corpus({"bad.md": BAD_BYTES})
+    assert "\033[" not in cli("check", "--no-links", str(root)).out  # captured: not a terminal
+    assert "\033[" in cli("check", "--no-links", "--color", "always", str(root)).out
+    monkeypatch.setenv("NO_COLOR", "1")
+    from corpuslint.cli import _use_color
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    assert _use_color("auto", Terminal()) is False
+    monkeypatch.delenv("NO_COLOR")
+    assert _use_color("auto", Terminal()) is True
+
+
+def test_an_offline_run_without_a_schema_imports_neither_jsonschema_nor_the_link_checker(corpus):
+    import subprocess
+    import sys
+
+    root = corpus({"a.md": "Text[^1].\n\n[^1]: Source https://www.example.com/a\n"})
+    code = (
+        "import sys\nfrom corpuslint.cli import main\nrc = main(['check', '--no-links', '--no-cache', '.'])\n"
+        "print(sorted(m for m in ('jsonschema', 'corpuslint.links.checker', 'ssl') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr

@@ -30,6 +30,9 @@ class LinksOutcome:
     titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+PROGRESS_MIN_URLS = 20  # fewer than this finish before a progress line would help
+
+
 class Progress:
     """One line on stderr, redrawn at most ten times a second."""
 
@@ -162,7 +165,7 @@ def run_links_phase(
     fresh: dict[str, LinkResult] = {}
     requests = 0
     if remaining:
-        bar = Progress(len(remaining)) if progress else None
+        bar = Progress(len(remaining)) if progress and len(remaining) >= PROGRESS_MIN_URLS else None
 
         def on_result(result: LinkResult) -> None:
             if bar is not None:

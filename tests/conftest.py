@@ -65,6 +65,22 @@ def cli(monkeypatch, capsys):
     return run
 
 
+def copy_worktree(destination: Path, *, skip: tuple[str, ...] = ()) -> Path:
+    """Copy the files git tracks, plus untracked ones it does not ignore (work in progress), of
+    this repository to `destination`; paths starting with a prefix in `skip` are left out."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO, capture_output=True, check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = REPO / name
+        if source.is_file() and not name.startswith(skip):
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
 def corpuslint_executable() -> str:
     """The installed console script next to this interpreter."""
     candidate = Path(sys.executable).with_name("corpuslint")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -23,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_worktree
 
 pytestmark = pytest.mark.slow
 
@@ -42,32 +41,11 @@ def test_action_yml_is_valid_against_the_github_action_schema():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def copy_tracked_tree(destination: Path) -> Path:
-    """The files git tracks (plus untracked, not ignored ones: work in progress) of the repository."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
-
-
 @pytest.fixture(scope="module")
 def action_env(tmp_path_factory):
     """A fresh venv on PATH with this venv's site-packages visible, and a copy of the action."""
     root = tmp_path_factory.mktemp("action")
-    action_path = copy_tracked_tree(root / "action")
+    action_path = copy_worktree(root / "action")
     env_dir = root / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")

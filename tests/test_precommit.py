@@ -10,7 +10,6 @@ PyPI, as for any pre-commit user.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_worktree
 
 pytestmark = pytest.mark.slow
 
@@ -47,13 +46,7 @@ def pre_commit_executable() -> list[str]:
 def hooks_repo(tmp_path_factory) -> Path:
     """A git repository whose HEAD is this working tree as it is now."""
     clone = tmp_path_factory.mktemp("hooks-repo")
-    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=REPO).split("\0")
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file() and not name.startswith("bench/"):
-            target = clone / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    copy_worktree(clone, skip=("bench/",))
     git("init", "-q", cwd=clone)
     git("add", "-A", cwd=clone)
     git("commit", "-q", "-m", "snapshot", cwd=clone)

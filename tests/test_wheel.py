@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from corpuslint import __version__
-from tests.conftest import REPO
+from tests.conftest import copy_worktree
 
 pytestmark = pytest.mark.slow
 
@@ -30,20 +29,7 @@ def installed(tmp_path_factory) -> Path:
     """The bin directory of a fresh venv with the wheel installed."""
     root = tmp_path_factory.mktemp("wheel")
     source = root / "src"
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=REPO,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, listed):
-        if (REPO / name).is_file() and not name.startswith(("bench/", "tests/")):
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, source / name)
+    copy_worktree(source, skip=("bench/", "tests/"))
     dist = root / "dist"
     subprocess.run(
         [

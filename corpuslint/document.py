@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpuslint import front_matter as fm_module
 from corpuslint.front_matter import FrontMatter
+from corpuslint.lines import line_starts
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -92,13 +93,7 @@ class Document:
 
     @cached_property
     def line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.text.find
-        index = find("\n")
-        while index >= 0:
-            starts.append(index + 1)
-            index = find("\n", index + 1)
-        return starts
+        return line_starts(self.text)
 
     @cached_property
     def lines(self) -> list[str]:

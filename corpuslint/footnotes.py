@@ -51,6 +51,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from corpuslint.lines import line_starts
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -305,7 +307,7 @@ def _assemble(doc: Document, body: str, raw: _Raw, fast: bool) -> FootnoteIndex:
         close = body.index("]", start + 2)
         label = body[start + 2 : close]
         if body_line_starts is None:
-            body_line_starts = _line_starts(body)
+            body_line_starts = line_starts(body)
         stop = body_line_starts[end_line] if end_line < len(body_line_starts) else len(body)
         while stop > close + 2 and body[stop - 1] in " \t\n":
             stop -= 1
@@ -325,11 +327,3 @@ def _assemble(doc: Document, body: str, raw: _Raw, fast: bool) -> FootnoteIndex:
         )
     return FootnoteIndex(tuple(references), tuple(definitions), fast)
 
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    index = text.find("\n")
-    while index >= 0:
-        starts.append(index + 1)
-        index = text.find("\n", index + 1)
-    return starts

@@ -19,6 +19,8 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from corpuslint.lines import line_starts
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
@@ -108,7 +110,7 @@ def _base(env: Any) -> int:
 def _footnote_positions(state: StateCore) -> None:
     """Give each footnote_ref token `meta["offset"]`/`meta["end"]`: offsets into the body."""
     src = state.src
-    line_starts: list[int] = []
+    src_starts: list[int] = []
     cursors: dict[int, int] = {}  # source line -> columns consumed by the table cells before
     previous: Token | None = None
     for token in state.tokens:
@@ -119,9 +121,9 @@ def _footnote_positions(state: StateCore) -> None:
         refs = list(_refs_in(token.children)) if token.children else []
         if not refs and not in_cell:
             continue
-        if not line_starts:
-            line_starts = _line_starts(src)
-        content_line_starts = _line_starts(token.content)
+        if not src_starts:
+            src_starts = line_starts(src)
+        content_line_starts = line_starts(token.content)
         content_lines = token.content.split("\n")
         shifts: dict[int, int | None] = {}  # content line -> column of its start in the source line
 
@@ -132,7 +134,7 @@ def _footnote_positions(state: StateCore) -> None:
             for skip in range(token.map[1] - token.map[0] - len(content_lines) + 1):
                 if (
                     _place(
-                        _source_line(src, line_starts, token.map[0] + skip)[1], content_lines[0], 0, in_cell
+                        _source_line(src, src_starts, token.map[0] + skip)[1], content_lines[0], 0, in_cell
                     )
                     is not None
                 ):
@@ -143,7 +145,7 @@ def _footnote_positions(state: StateCore) -> None:
             end = ref.meta.pop("content_end")
             k = bisect_right(content_line_starts, pos) - 1
             line = first_line + k
-            line_start, text = _source_line(src, line_starts, line)
+            line_start, text = _source_line(src, src_starts, line)
             cursor = cursors.get(line, 0) if in_cell else 0
             if k not in shifts:
                 shifts[k] = _place(text, content_lines[k], cursor, in_cell)
@@ -159,13 +161,13 @@ def _footnote_positions(state: StateCore) -> None:
             ref.meta["end"] = line_start + column + (end - pos)
         if in_cell:  # the cells of a row are consumed left to right
             line = token.map[0]
-            _, text = _source_line(src, line_starts, line)
+            _, text = _source_line(src, src_starts, line)
             cursor = cursors.get(line, 0)
             shift = shifts[0] if 0 in shifts else _place(text, content_lines[0], cursor, True)
             if shift is not None:
                 cursors[line] = shift + len(content_lines[0])
             elif refs:
-                cursors[line] = max(cursor, refs[-1].meta["end"] - line_starts[line])
+                cursors[line] = max(cursor, refs[-1].meta["end"] - src_starts[line])
 
 
 def _source_line(src: str, line_starts: list[int], line: int) -> tuple[int, str]:
@@ -208,11 +210,3 @@ def _place(source_line: str, content_line: str, cursor: int, in_cell: bool) -> i
         return found - lead
     return None
 
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    index = text.find("\n")
-    while index >= 0:
-        starts.append(index + 1)
-        index = text.find("\n", index + 1)
-    return starts

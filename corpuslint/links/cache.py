@@ -82,12 +82,7 @@ class LinkCache:
 
     def _rebuild(self) -> None:
         """Move a damaged file out of the way and start empty."""
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-        self._db = None
+        self.close()
         for suffix in ("", "-wal", "-shm"):
             try:
                 Path(str(self.path) + suffix).unlink()

@@ -421,12 +421,80 @@ def test_halfwidth_precheck_never_hides_a_mark_near_misses(body):
         assert _full_marks(body) == []
 
 
+def _quote_problems(text: str, linkify: bool = False) -> list:
+    """What TY002 reports, by the prose map (the path the pre-check lets the rule skip)."""
+    doc = Document.from_bytes("a.md", text.encode("utf-8"), linkify=linkify)
+    if not typography.HAS_CJK.search(doc.body):
+        return []
+    problems = []
+    for block in typography.prose_blocks(doc):
+        if "“" in block.text or "”" in block.text:
+            problems += typography._check_quotes(doc, block, typography._DOUBLE, "double")
+        if "‘" in block.text:
+            problems += typography._check_quotes(doc, block, typography._SINGLE, "single")
+    return problems
+
+
+_QUOTE_NEAR_MISS = st.sampled_from(
+    [
+        "中文",
+        "word",
+        " ",
+        "“",
+        "”",
+        "“引文”",
+        "”反”",
+        "‘",
+        "’",
+        "it’s",
+        "\n",
+        "\n\n",
+        "\n> ",
+        "\n- ",
+        "\n# ",
+        "\n[^1]: ",
+        "[^1]",
+        "[^“]",
+        "*",
+        "**",
+        "_",
+        "[",
+        "]",
+        "`",
+        "`“`",
+        "<b>",
+        "<!-- “ -->",
+        "&ldquo;",
+        "\\",
+        "|",
+        "\n| a | b |\n|---|---|\n",
+        "![“图”](i.png)",
+        "[“题”](https://e.com/a)",
+        '[t](u "“t”")',
+        "[t](中文“)",
+        "](u)",
+        "[x][r]",
+        "\n[r]: /u\n",
+        "https://e.com/“",
+        "\n```\n",
+        "\n    ",
+    ]
+)
+_QUOTE_BODIES = st.lists(_QUOTE_NEAR_MISS, max_size=25).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_QUOTE_BODIES, st.booleans())
+def test_quote_precheck_never_hides_a_problem(body, linkify):
+    if not typography.quotes_may_be_mismatched(body, linkify):
+        assert _quote_problems(body, linkify) == []
+
+
 @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_TY_BODIES)
-def test_quote_precheck_never_hides_a_quotation_mark(body):
-    if not typography.may_have_quotes(body):
-        doc = Document.from_bytes("a.md", body.encode("utf-8"))
-        assert not any(q in block.text for block in typography.prose_blocks(doc) for q in "“”‘")
+def test_quote_precheck_never_hides_a_problem_any_markup(body):
+    if not typography.quotes_may_be_mismatched(body):
+        assert _quote_problems(body) == []
 
 
 @pytest.mark.parametrize(
@@ -458,3 +526,11 @@ def test_halfwidth_precheck_examples(body, expected):
 def test_a_definition_marker_that_may_be_text_is_a_candidate(body):
     assert typography.may_have_halfwidth_marks(body)
     assert _full_marks(body) != []
+
+
+def test_quote_precheck_examples():
+    article = "他说“你好”，又说“再见”。\n\n[^1]: 作者（2025/6/17）。[“标题”发布](https://e.com/x)。站点。\n"
+    assert not typography.quotes_may_be_mismatched(article)
+    assert typography.quotes_may_be_mismatched("他说”你好”。\n")
+    assert typography.quotes_may_be_mismatched("他说“你好\n还没说完”。\n")  # a paragraph over two lines
+    assert typography.quotes_may_be_mismatched("中文 `“` 代码”\n")

@@ -448,11 +448,47 @@ def may_have_halfwidth_marks(body: str) -> bool:
     return False
 
 
-def may_have_quotes(body: str) -> bool:
-    """False only when no prose block can hold a curly quotation mark (TY002 has nothing to do)."""
-    if "“" in body or "”" in body or "‘" in body:
+# On a line with curly double quotes, what may hide a quotation mark from the prose (code spans,
+# HTML and autolinks, entities, escapes, table cells, image descriptions, reference labels).
+_QUOTE_LINE_BLOCKERS = ("`", "<", "&", "\\", "|", "![", "][")
+_QUOTE_IN_FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*[“”]")
+
+
+def quotes_may_be_mismatched(body: str, linkify: bool = False) -> bool:
+    """False only when TY002 cannot report anything in `body`.
+
+    A paragraph (heading, table cell) is made of whole lines, or of the text part of one line
+    (after a heading's `#`, a list or quote marker, a definition's `[^n]:`). So when on every
+    line the double quotes alternate `“` `”` `“` `”` ... and end closed, and nothing on such a
+    line can hide a quotation mark from the prose, every paragraph alternates too. Single quotes
+    (apostrophes are told apart by their neighbours in the prose) go to the full check.
+    """
+    if "‘" in body:
         return True
-    return "&" in body and _ENTITY.search(body) is not None
+    if "&" in body and _ENTITY.search(body):
+        return True  # `&ldquo;` is a quotation mark in the prose
+    if "“" not in body and "”" not in body:
+        return False
+    for line in body.split("\n"):
+        if "“" not in line and "”" not in line:
+            continue
+        if any(blocker in line for blocker in _QUOTE_LINE_BLOCKERS):
+            return True
+        if "[^" in line and _QUOTE_IN_FOOTNOTE_LABEL.search(line):
+            return True  # a footnote label is not prose
+        if "](" in line and "](" in _PLAIN_DESTINATION.sub("]", line):
+            return True  # a destination or title that may hold a quotation mark
+        if linkify and ("://" in line or "www." in line or "@" in line):
+            return True  # a bare URL becomes a placeholder
+        expected = "“"
+        for char in line:
+            if char == "“" or char == "”":
+                if char != expected:
+                    return True
+                expected = "”" if char == "“" else "“"
+        if expected != "“":
+            return True
+    return False
 
 
 def halfwidth_marks(doc: Document) -> list[Mark]:
@@ -624,7 +660,7 @@ def mismatched_quotes(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     ```
     """
     body = doc.body
-    if not HAS_CJK.search(body) or not may_have_quotes(body):
+    if not HAS_CJK.search(body) or not quotes_may_be_mismatched(body, doc.linkify):
         return
     for block in prose_blocks(doc):
         text = block.text

@@ -43,7 +43,6 @@ class FileResult:
     diagnostics: list[Diagnostic]
     links: list[Any] = field(default_factory=list)  # LinkOccurrence
     suppressions: Suppressions | None = None
-    front_matter: Mapping[str, Any] | None = None  # for corpus-level rules
     dependencies: tuple[str, ...] = ()  # files besides this one that the result depends on (filecache)
 
 
@@ -208,10 +207,9 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
         from corpuslint.links.extract import extract_links
 
         links = extract_links(doc, plan.links_scope)
-    fm_data = doc.front_matter.data if doc.front_matter is not None and doc.front_matter.ok else None
     configured = {_shown(schema_path) for _globs, schema_path in plan.schema_globs}  # as schema_source
     dependencies = (schema_source,) if schema_source and schema_source not in configured else ()
-    return FileResult(source.display, diagnostics, links, suppressions, fm_data, dependencies)
+    return FileResult(source.display, diagnostics, links, suppressions, dependencies)
 
 
 def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:

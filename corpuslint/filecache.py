@@ -89,6 +89,11 @@ def config_key(plan: Any) -> str:
     digest.update(f"py{sys.version_info[0]}.{sys.version_info[1]}|".encode())
     plan_data = dataclasses.asdict(plan) if dataclasses.is_dataclass(plan) else plan
     digest.update(json.dumps(plan_data, sort_keys=True, default=_json_default).encode())
+    if "CT002" in getattr(plan, "document_codes", ()):
+        # "a retrieval date in the future" depends on today's date
+        import datetime
+
+        digest.update(datetime.date.today().isoformat().encode())
     for _globs, schema in getattr(plan, "schema_globs", ()):
         try:
             digest.update(Path(schema).read_bytes())

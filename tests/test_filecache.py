@@ -204,3 +204,25 @@ def test_shard_key_is_relative_to_the_config_root(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path / "x")
     assert filecache.shard_key(str(tmp_path / "x" / "a.md"), tmp_path) == "x/a.md"
     assert filecache.shard_key("/elsewhere/a.md", tmp_path) == "/elsewhere/a.md"
+
+
+def test_results_that_depend_on_todays_date_are_keyed_by_it(monkeypatch):
+    import datetime
+
+    from corpuslint import filecache
+    from corpuslint.config import load_config
+    from corpuslint.runner import RunOptions, enabled_codes, make_plan
+
+    config = load_config(None)
+    with_ct002 = make_plan(config, enabled_codes(config, RunOptions(select=("CT002",))))
+    without = make_plan(config, enabled_codes(config, RunOptions(select=("FN001",))))
+    before = (filecache.config_key(with_ct002), filecache.config_key(without))
+
+    class Tomorrow(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date(2999, 1, 1)
+
+    monkeypatch.setattr(datetime, "date", Tomorrow)
+    assert filecache.config_key(with_ct002) != before[0]
+    assert filecache.config_key(without) == before[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,7 @@ from corpuslint.suppressions import parse as parse_suppressions
 
 PARALLEL_THRESHOLD = 200  # below this many files a pool costs more than it saves
 CHUNK_SIZE = 50
+WINDOW_PER_WORKER = 4  # chunks submitted ahead per worker process
 
 
 @dataclass(frozen=True)
@@ -240,8 +242,15 @@ def lint_files(
     size = max(1, min(CHUNK_SIZE, len(sources) // (workers * 8)))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for results in pool.map(work, chunks, [plan] * len(chunks)):
-            yield from results
+        # a window of chunks in flight (not pool.map, which submits them all): results waiting
+        # for the main process cannot pile up, whatever the size of the corpus
+        pending: deque = deque()
+        for chunk_sources in chunks:
+            pending.append(pool.submit(work, chunk_sources, plan))
+            if len(pending) >= workers * WINDOW_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
     if method == "fork":
         import gc
 

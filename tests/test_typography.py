@@ -396,6 +396,14 @@ _TY_NEAR_MISS = st.sampled_from(
         "，",
         "“",
         "”",
+        "(AGI)",
+        " (Opus) ",
+        "(",
+        ")",
+        "`(`",
+        "<i>(</i>",
+        "[^(]",
+        "[x](a(b)c)",
     ]
 )
 _TY_NEAR_BODIES = st.lists(_TY_NEAR_MISS, max_size=30).map("".join)
@@ -505,6 +513,11 @@ def test_quote_precheck_never_hides_a_problem_any_markup(body):
         ("Hello, world: fine.\n", False),
         ("中文,正文\n", True),
         ("中文 (AGI) 正文\n", True),
+        ("Claude 3 (Opus) 发布。\n", False),  # Latin in parentheses after Latin: left alone
+        ("[中文](https://e.com/a) (Opus)\n", True),  # the destination is not prose: CJK before `(`
+        ("[中文](https://e.com/a),x\n", True),
+        ("[a,](https://e.com/a)中\n", True),
+        ("（中文 `(` x)\n", True),  # a code span hides the `(` the `)` pairs with
         ("中文[^1]\n\n[r]: /u\n", True),  # a link reference definition
         ("中文&#44;正文\n", True),  # an entity
         ("| a | b |\n|---|---|\n[^1]:中文\n", True),  # a table row without a pipe

@@ -349,16 +349,15 @@ _FIRST_DEF_MARKER = re.compile(_DEF_MARKER)
 _DESTINATION_CHARS = "[!#-&*-;=?-Z^-~]"
 _SCAN_PATTERN = rf"\]\({_DESTINATION_CHARS}*\)|\n{_DEF_MARKER}|[,:;!?()]"
 # Characters that may disappear between a mark and its neighbour in the prose (spaces and marks,
-# which the rule skips too; emphasis, strikethrough, link brackets, escapes) ...
+# which the rule skips too; emphasis, strikethrough, link brackets, escapes): a mark is a
+# candidate when the first other character on either side is CJK.
 _TRANSPARENT = frozenset(" \t,:;!?*_~[]\\")
-# ... and neighbours that make a mark a candidate: CJK, or a parenthesis (maybe converted).
-_NEAR_TRIGGER_PATTERN = f"[{_CJK_CONTEXT_CHARS}()（）]"
 
 
 @lru_cache(maxsize=1)
-def _slow_path_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """Compiled on first use: most documents never need them."""
-    return re.compile(_SCAN_PATTERN), re.compile(_NEAR_TRIGGER_PATTERN)
+def _slow_path_scan() -> re.Pattern:
+    """Compiled on first use: most documents never need it."""
+    return re.compile(_SCAN_PATTERN)
 
 
 _PLAIN_DESTINATION = re.compile(rf"\]\({_DESTINATION_CHARS}*\)")
@@ -423,7 +422,9 @@ def may_have_halfwidth_marks(body: str) -> bool:
         return True
     first = _FIRST_DEF_MARKER.match(body)
     size = len(body)
-    scan, near_trigger = _slow_path_patterns()
+    # (a half-width parenthesis next to a mark matters only if converted, and then the
+    # parenthesis itself returns True: CJK neighbours are enough here)
+    scan, near_trigger = _slow_path_scan(), _cjk_context()
     for match in scan.finditer(body, first.end() if first else 0):
         index = match.start()
         char = body[index]
@@ -432,20 +433,85 @@ def may_have_halfwidth_marks(body: str) -> bool:
         if char == "\n":
             continue  # a definition's marker (checked by _definition_colons)
         if char in "()":
-            return True  # a half-width parenthesis in the prose, maybe converted
+            if _parenthesis_may_convert(body, index):
+                return True
+            continue
         if char == ":" and index and body[index - 1] == "]":
             return True  # a link reference definition: `[x][ref]` would hide `[ref]` from the prose
-        left = index - 1
-        while left >= 0 and body[left] in _TRANSPARENT:
-            left -= 1
+        left = _skip_left(body, index - 1, 0)
         if left >= 0 and near_trigger.match(body, left):
             return True
-        right = index + 1
-        while right < size and body[right] in _TRANSPARENT:
-            right += 1
+        right = _skip_right(body, index + 1, size)
         if right < size and near_trigger.match(body, right):
             return True
     return False
+
+
+def _skip_left(body: str, index: int, stop: int) -> int:
+    """From `index` leftwards, the first character that is not _TRANSPARENT nor part of a plain
+    link destination (which is not in the prose); -1 when there is none from `stop` on."""
+    while index >= stop:
+        char = body[index]
+        if char in _TRANSPARENT:
+            index -= 1
+            continue
+        if char == ")":
+            opening = body.rfind("](", stop, index)
+            if opening >= 0 and _PLAIN_DESTINATION.fullmatch(body, opening, index + 1):
+                index = opening - 1  # (its `]` is transparent too)
+                continue
+        return index
+    return -1
+
+
+def _skip_right(body: str, index: int, stop: int) -> int:
+    """Rightwards, as _skip_left; `stop` when there is no such character before it."""
+    while index < stop:
+        char = body[index]
+        if char in _TRANSPARENT:
+            if char == "]" and body.startswith("](", index):
+                destination = _PLAIN_DESTINATION.match(body, index)
+                if destination is not None:
+                    index = destination.end()
+                    continue
+            index += 1
+            continue
+        return index
+    return stop
+
+
+# On a line with a half-width parenthesis, what may hide a parenthesis from the prose (code spans,
+# HTML and autolinks, image descriptions, entities, escapes): then its pair is not the one the
+# source shows.
+_PAREN_LINE_BLOCKERS = ("`", "<", "![", "&", "\\")
+_PAREN_IN_FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\n]*[()（）]")
+_ANY_PARENTHESIS = re.compile(r"[()（）]")
+
+
+def _parenthesis_may_convert(body: str, index: int) -> bool:
+    """False only when the half-width parenthesis at `index` is in a pair TY001 leaves alone:
+    `(` and `)` on one line with no other parenthesis between them, no CJK letter inside and no
+    CJK before the `(`, on a line where nothing can hide a parenthesis from the prose."""
+    line_start = body.rfind("\n", 0, index) + 1
+    line_end = body.find("\n", index)
+    line_end = len(body) if line_end < 0 else line_end
+    line = body[line_start:line_end]
+    if any(blocker in line for blocker in _PAREN_LINE_BLOCKERS):
+        return True
+    if "](" in line and "](" in _PLAIN_DESTINATION.sub("]", line):
+        return True  # a destination (or title) that may hold a parenthesis
+    if "[^" in line and _PAREN_IN_FOOTNOTE_LABEL.search(line):
+        return True  # a footnote label is not prose
+    if body[index] == ")":
+        before = [m.start() for m in _ANY_PARENTHESIS.finditer(body, line_start, index)]
+        return not before or body[before[-1]] != "("  # (the pair is judged at its `(`)
+    closing = _ANY_PARENTHESIS.search(body, index + 1, line_end)
+    if closing is None or closing.group() != ")":
+        return True
+    if HAS_CJK.search(body, index + 1, closing.start()):
+        return True
+    left = _skip_left(body, index - 1, line_start)
+    return left >= 0 and _cjk_context().match(body, left) is not None
 
 
 # On a line with curly double quotes, what may hide a quotation mark from the prose (code spans,

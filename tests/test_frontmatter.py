@@ -522,3 +522,18 @@ def test_fm005_toml_and_json_report_at_the_key():
 
 def test_fm005_is_silent_on_a_clean_article():
     assert check("FM005", GOOD) == []
+
+
+def test_format_checkers_the_schema_does_not_use_are_not_imported(tmp_path):
+    import subprocess
+    import sys
+
+    schema = tmp_path / "s.json"
+    schema.write_text('{"type": "object", "properties": {"date": {"type": "string", "format": "date-time"}}}')
+    code = (
+        "import sys\nfrom corpuslint.rules.frontmatter import load_schema\n"
+        f"load_schema({str(schema)!r})\nimport jsonschema\n"
+        "print(sorted(m for m in ('rfc3987_syntax', 'isoduration', 'arrow') if sys.modules.get(m)))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "[]", proc.stderr

@@ -34,7 +34,7 @@ def load_schema(path: str) -> dict[str, Any]:
         ) from None
     if not isinstance(schema, dict):
         raise ValueError(f"schema {path} must be a JSON object, not {type(schema).__name__}")
-    _skip_iri_checker_unless_needed(text)
+    _skip_unused_format_checkers(text)
     from jsonschema import exceptions, validators
 
     cls = validators.validator_for(schema, default=validators.Draft202012Validator)
@@ -48,12 +48,25 @@ def load_schema(path: str) -> dict[str, Any]:
     return schema
 
 
-def _skip_iri_checker_unless_needed(schema_text: str) -> None:
-    """jsonschema checks the `iri` formats with rfc3987-syntax when it is installed, and importing
-    that compiles a grammar (~0.7 s): more than a whole pre-commit run. Keep it out unless a schema
-    asks for those formats."""
-    if "jsonschema" not in sys.modules and '"iri' not in schema_text:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+# jsonschema imports an optional package per format it can check, when installed; some are slow
+# to import (rfc3987-syntax compiles a grammar, ~0.7 s; isoduration pulls in arrow, ~40 ms).
+_FORMAT_CHECKER_MODULES = {
+    "rfc3987_syntax": ('"iri',),
+    "isoduration": ('"duration"',),
+    "webcolors": ('"color"',),
+    "uri_template": ('"uri-template"',),
+    "jsonpointer": ("json-pointer",),
+}
+
+
+def _skip_unused_format_checkers(schema_text: str) -> None:
+    """Keep the optional format-checker packages out of the process unless the schema names a
+    format they check: start-up time is what a pre-commit hook pays on every commit."""
+    if "jsonschema" in sys.modules:
+        return
+    for module, formats in _FORMAT_CHECKER_MODULES.items():
+        if not any(name in schema_text for name in formats):
+            sys.modules.setdefault(module, None)  # type: ignore[arg-type]
 
 
 _VALIDATORS: dict[tuple[str | None, int], tuple[Any, Any]] = {}

@@ -319,15 +319,12 @@ class TestIndex:
     @pytest.mark.parametrize(
         "body",
         [
-            "a `[^1]`\n",
             "a\n\n    [^1]\n",
-            "> a[^1]\n",
             "> a\n[^1]: lazy line of the quote\n",
             "- [^1]: in a list item\n",
             "a [^1](https://e.com) link\n",
             'a [t](u "title [^1]")\n',
             "[r]: https://e.com\n\na[^1]\n",
-            "| a[^1] |\n|---|\n",
             "a \\[^1]\n",
             "a &amp;[^1]\n",
             "a <b>[^1]</b>\n",
@@ -521,3 +518,226 @@ def test_fast_path_agrees_on_plain_articles(body):
     fast = footnotes.fast_index(body)
     if fast is not None:
         assert fast == footnotes.parsed_index(parse(body))
+
+
+# --- code spans, fenced blocks, autolinks, tables and quoted references in the plain scan --------
+
+
+class TestFastPathConstructs:
+    ARTICLE = (
+        "> 导语。\n\n"
+        "正文[^1]，在 Markdown 里，脚注写作 `[^99]`，日期写作 `YYYY-MM-DD`。\n\n"
+        "```markdown\n正文里的引用[^42]不算数。\n\n[^42]: 代码块里的定义也不算数。\n```\n\n"
+        "| 公司 | 来源 |\n| --- | --- |\n| 甲 | 见[^1] |\n| 乙 | — |\n\n"
+        "> 引文[^2]。\n>\n> 又一段。\n\n"
+        "## 引用\n\n"
+        "[^1]: 作者（2025/6/17）。标题。<https://example.com/p/1>。站点。检索日期2025/6/17。\n"
+        "[^2]: [标题](https://example.com/p/2)·站点\n"
+    )
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            ARTICLE,
+            "a `[^1]` [^2]\n",
+            "a ``x ` [^1]`` [^2]\n",
+            "a `x`\n`[^1]` [^2]\n",
+            "> a[^1]\n> > b[^2]\n",
+            "> a\nlazy[^1]\n",
+            "| a[^1] |\n|---|\n",
+            "| a | b |\n|---|---|\n| [^1] | [^1] |\n",
+            "see <https://e.com/[^1]> and [^2]\n",
+            "```\n[^1]\n```\n[^2]\n",
+            "~~~ a`b\n[^1]: x\n~~~\n[^2]\n",
+            "````\n```\n[^1]\n````\n[^2]\n",
+            "```\n[^1]\n",
+            "[^1]: a\n```\n[^2]\n```\n",
+            "[^1]: a `b`\n\n[^2]: <https://e.com>\n",
+            "<!-- `x --> a ` b\n\ntext[^2]\n",
+        ],
+    )
+    def test_taken_and_agrees_with_the_full_parse(self, body):
+        fast = footnotes.fast_index(body)
+        assert fast is not None
+        assert fast == footnotes.parsed_index(parse(body))
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "a ` b[^1]\n",  # an unmatched backtick: literal text
+            "a `x\ny` [^1]\n",  # a code span across lines
+            "a `x\n\ny` [^1]\n",  # no code span: two paragraphs
+            "| `a` | [^1] |\n|---|---|\n",  # a pipe splits a code span in a row
+            "[^a`b`] x\n",  # footnote labels are read raw
+            "[^a`]`\n",
+            "[t](`u`) [^1]\n",
+            "<https://a`b> [^1]`\n",
+            "<https://a|b> [^1]\n",
+            "<javascript:x> [^1]\n",
+            "<a@b.c> [^1]\n",
+            "<b>[^1]</b>\n",
+            "  ```\n[^1]\n  ```\n",
+            ">     [^1]\n",
+            "> -     [^1]\n",
+            "> [^1]: quoted\n",
+            "| a |\n|---|\n[^1]: a row\n",
+            "[^1]: a\n| b |\n|---|\n",
+            "a `[^1]:` b\n",
+            "[^1]: ```\n",
+            "~~~| [^1]\n|---|---|\n",  # a table's header, not a fence
+        ],
+    )
+    def test_declined(self, body):
+        assert footnotes.fast_index(body) is None
+
+    def test_linkify_declines_code_tables_and_fences(self):
+        for body in ("a `x` [^1]\n", "| [^1] |\n|---|\n", "```\nx\n```\n[^1]\n"):
+            assert footnotes.fast_index(body, linkify=True) is None
+            assert footnotes.fast_index(body, linkify=False) is not None
+
+    def test_bench_article_with_every_construct_takes_the_fast_path(self):
+        doc = doc_of("---\ntitle: t\n---\n" + self.ARTICLE)
+        fast = footnotes.index(doc)
+        assert fast.fast and len(fast.references) == 3 and len(fast.definitions) == 2
+        assert fast.same_as(footnotes.build(doc_of("---\ntitle: t\n---\n" + self.ARTICLE), allow_fast=False))
+
+
+_CODE_FRAGMENTS = st.one_of(
+    st.sampled_from(
+        [
+            "word",
+            "中文",
+            " ",
+            "`",
+            "``",
+            "```",
+            "`a`",
+            "``a`b``",
+            "` `",
+            "`[^1]`",
+            "`[^1]:`",
+            "`]:`",
+            "`](x)`",
+            "`<b>`",
+            "`|`",
+            "`>`",
+            "<https://e.com/a>",
+            "<https://e.com/[^1]>",
+            "<http://e.com/`x>",
+            "<https://a|b>",
+            "<HTTPS://E.COM>",
+            "<https://e.com/a b>",
+            "<javascript:x>",
+            "<a@b.c>",
+            "<b>",
+            "<",
+            ">",
+            "|",
+            " | ",
+            ":",
+            "]",
+            "[",
+            "(",
+            ")",
+            "*",
+            "[^a`b]",
+            "[^`x`]",
+            "[^a|b]",
+            "[^a`",
+            "[^",
+            "[^a<https://e.com>]",
+            "[t](`u`)",
+            "[t](<https://e.com>)",
+            "[a `]` b](https://e.com)",
+            "[t](https://e.com/a)",
+            "<!-- c -->",
+        ]
+    ),
+    _LABELS.map(lambda label: f"[^{label}]"),
+    _LABELS.map(lambda label: f"`[^{label}]`"),
+    _LABELS.map(lambda label: f"[^{label}]`"),
+    _LABELS.map(lambda label: f"[^{label}](x)"),
+    _LABELS.map(lambda label: f"[link [^{label}]](https://e.com)"),
+)
+_CODE_PREFIXES = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "",
+        " ",
+        "   ",
+        "    ",
+        "> ",
+        "> > ",
+        ">     ",
+        "> - ",
+        ">",
+        "| ",
+        "|",
+        "- ",
+        "1. ",
+        "# ",
+        "[^1]: ",
+        "[^2]: ",
+        "[^a]:",
+        " [^1]: ",
+        "```",
+        "~~~",
+    ]
+)
+_CODE_LINES = st.one_of(
+    st.builds(lambda prefix, parts: prefix + "".join(parts), _CODE_PREFIXES, st.lists(_CODE_FRAGMENTS, max_size=6)),
+    st.sampled_from(
+        [
+            "",
+            "",
+            "",
+            "",
+            " ",
+            "```",
+            "```",
+            "```md",
+            "````",
+            "``` a`b",
+            "```|x",
+            "~~~",
+            "~~~ x`y",
+            "~~~ a|b",
+            "~~~~",
+            "  ```",
+            "   ~~~",
+            "    ```",
+            "| a | b |",
+            "|---|---|",
+            "| --- |",
+            "---|---",
+            "| [^1] | x |",
+            "| `a` | [^2] |",
+            "---",
+            "===",
+            ">",
+            "<!-- `c` -->",
+            "<!-- c --> `x`",
+            "[^1]:",
+            "[^2]: x",
+        ]
+    ),
+)
+_CODE_BODIES = st.lists(_CODE_LINES, max_size=14).map("\n".join)
+
+
+@settings(max_examples=4000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_CODE_BODIES)
+def test_fast_path_agrees_with_code_spans_fences_autolinks_tables_and_quotes(body):
+    fast = footnotes.fast_index(body)
+    if fast is not None:
+        assert fast == footnotes.parsed_index(parse(body))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_CODE_BODIES)
+def test_fast_path_with_linkify_on_code_spans_fences_autolinks_tables_and_quotes(body):
+    fast = footnotes.fast_index(body, linkify=True)
+    if fast is not None:
+        assert fast == footnotes.parsed_index(parse(body, linkify=True))

@@ -296,14 +296,27 @@ _MONTH_NAME = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DATE = re.compile(
+    # Every branch starts with a digit or a month name's initial: the lookahead lets the engine
+    # pass over other characters without trying the four branches (same matches).
+    r"(?=\d|[jfmasond])(?:"
     r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])"
     r"|(?<!\d)(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号])?(?!\d)"
     r"|\b" + _MONTH_NAME.format("mn") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})(?!\d)"
     r"|(?<![\d.])(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+"
     + _MONTH_NAME.format("mn4")
-    + r",?\s+(?P<y4>\d{4})(?!\d)",
+    + r",?\s+(?P<y4>\d{4})(?!\d))",
     re.IGNORECASE,
 )
+# The first two branches alone, for text where no month name can match: every month name of
+# _DATE starts with one of these (compared with the same case folding), so without one of them
+# the month branches match nowhere and the numeric branches find the same dates.
+_DATE_NUMERIC = re.compile(
+    r"(?=\d{4})(?:"
+    r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])"
+    r"|(?<!\d)(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号])?(?!\d))"
+)
+_MONTH_PREFIX = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+_MONTH_INITIAL = re.compile(r"[jfmasond]", re.IGNORECASE)
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[_dt.date, int, int]]:
@@ -312,7 +325,11 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
     Forms: `2025/6/19`, `2025-06-19`, `2025.6.19`, `2025年6月19日`, `June 19, 2025`,
     `Jun. 19 2025`, `19 June 2025`. Impossible dates (`2025/13/40`) are skipped.
     """
-    for match in _DATE.finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    pattern = _DATE
+    if not _MONTH_INITIAL.search(text, start, end) or not _MONTH_PREFIX.search(text, start, end):
+        pattern = _DATE_NUMERIC
+    for match in pattern.finditer(text, start, end):
         groups = match.groupdict()
         try:
             if groups["y"]:
@@ -360,13 +377,30 @@ _MARKER_BEFORE = re.compile(
 )
 _MARKER_AFTER = re.compile(r"\s*(?:检索|访问|查阅|引用|获取|浏览)")
 MARKER_HINTS = ("检索", "访问", "查阅", "引用", "获取", "浏览", "retriev", "access")
+# One search for any of MARKER_HINTS in `text.lower()`: str.lower maps no character but A-Z to
+# these ASCII letters in place (U+0130 becomes "i" and a combining dot, which "retriev" cannot
+# hold), so ASCII-only case folding finds the same hints.
+_MARKER_HINT = re.compile("|".join(MARKER_HINTS), re.IGNORECASE | re.ASCII)
 
 
-def retrieval_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[_dt.date, int, int]]:
-    """The retrieval dates written in `text[start:end]`, with their spans."""
+def has_marker_hint(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether `text[start:end]` holds a retrieval marker's hint (see MARKER_HINTS), any case."""
+    return _MARKER_HINT.search(text, start, len(text) if end is None else end) is not None
+
+
+def retrieval_dates(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    dates: Iterable[tuple[_dt.date, int, int]] | None = None,
+) -> list[tuple[_dt.date, int, int]]:
+    """The retrieval dates written in `text[start:end]`, with their spans.
+
+    `dates`, when given, is `find_dates(text, start, end)` computed already."""
     end = len(text) if end is None else end
     found: list[tuple[_dt.date, int, int]] = []
-    for when, date_start, date_end in find_dates(text, start, end):
+    for when, date_start, date_end in find_dates(text, start, end) if dates is None else dates:
         before = text[max(start, date_start - 24) : date_start]
         marked = False
         for marker in _MARKER_BEFORE.finditer(before):
@@ -382,12 +416,28 @@ def retrieval_dates(text: str, start: int = 0, end: int | None = None) -> list[t
 
 def masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """`text` with the given spans replaced by spaces (offsets kept)."""
-    chars = list(text)
-    for start, stop in spans:
-        for i in range(max(start, 0), min(stop, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    merged: list[list[int]] = []
+    for start, stop in sorted((max(a, 0), min(b, len(text))) for a, b in spans):
+        if start >= stop:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    if not merged:
+        return text
+    pieces = []
+    done = 0
+    for start, stop in merged:
+        pieces.append(text[done:start])
+        part = text[start:stop]
+        pieces.append(" " * len(part) if "\n" not in part else _NOT_NEWLINE.sub(" ", part))
+        done = stop
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 # --- the links phase: CT001 and CT003 over the occurrences of every document -------------------

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from corpuslint import citations
 from corpuslint.citations import (
     find_dates,
+    has_marker_hint,
     inconsistent_titles,
     is_title_text,
+    masked,
     normalize_title,
     page_titles,
     parse_date,
@@ -189,6 +195,91 @@ def test_retrieval_dates_markers_before_and_after():
     assert [day for day, _ in found] == [19, 20, 21, 22, 23, 24, 25]
     assert found[0][1] == "2025/6/19"
     assert all(d.day != 17 for d, _s, _e in retrieval_dates(text))
+
+
+_DATE_ATOMS = st.sampled_from(
+    [
+        "2025/6/17",
+        "2025-06-19",
+        "2025.6.19",
+        "2025 / 6 / 19",
+        "2025年6月19日",
+        "June 19, 2025",
+        "Jun. 19 2025",
+        "19 June 2025",
+        "19th Sept 2025",
+        "SEPT 3 2025",
+        "\u017fept 3 2025",
+        "\u212aan",
+        "\u0130",
+        "检索日期",
+        "检索于：",
+        "访问",
+        "Retrieved",
+        "RETRIEVED on",
+        "accessed",
+        "acce\u017f\u017fed ",
+        "retr\u0130eved ",
+        " ",
+        "\n",
+        "。",
+        "12",
+        "2025",
+        "1.2025",
+        "20250",
+        "may",
+        "dec 1, 2024",
+        "/",
+        "-",
+        "年",
+        "月",
+        "2025/2/30",
+        "x",
+    ]
+)
+_DATE_TEXTS = st.lists(_DATE_ATOMS, max_size=14).map("".join)
+
+
+# _DATE before its lookahead prefix was added
+_ORIGINAL_DATE = re.compile(
+    r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])"
+    r"|(?<!\d)(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号])?(?!\d)"
+    r"|\b" + citations._MONTH_NAME.format("mn") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})(?!\d)"
+    r"|(?<![\d.])(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+"
+    + citations._MONTH_NAME.format("mn4")
+    + r",?\s+(?P<y4>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DATE_TEXTS, st.data())
+def test_find_dates_shortcut_finds_what_the_full_pattern_finds(text, data):
+    # without a month name, find_dates uses the numeric branches alone
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    spans = [m.span() for m in citations._DATE.finditer(text, start, end)]
+    assert spans == [m.span() for m in _ORIGINAL_DATE.finditer(text, start, end)]
+    found = [(s, e) for _d, s, e in find_dates(text, start, end)]
+    assert set(found) <= set(spans)
+    assert found == [span for span in spans if span in found]
+    for s, e in spans:
+        if (s, e) not in found:  # only impossible dates are dropped
+            assert list(find_dates(text[s:e])) == []
+    dates = list(find_dates(text))
+    assert retrieval_dates(text, dates=dates) == retrieval_dates(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_DATE_TEXTS, st.lists(st.tuples(st.integers(-2, 60), st.integers(-2, 60)), max_size=4))
+def test_marker_hint_and_masking_match_their_definitions(text, spans):
+    assert has_marker_hint(text) == any(hint in text.lower() for hint in citations.MARKER_HINTS)
+    chars = list(text)
+    for start, stop in spans:
+        for i in range(max(start, 0), min(stop, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    assert masked(text, spans) == "".join(chars)
 
 
 def test_parse_date():

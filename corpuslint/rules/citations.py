@@ -10,7 +10,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterator
 
-from corpuslint.citations import MARKER_HINTS, find_dates, masked, parse_date, retrieval_dates
+from corpuslint.citations import find_dates, has_marker_hint, masked, parse_date, retrieval_dates
 from corpuslint.diagnostics import Problem, Severity
 from corpuslint.document import Document
 from corpuslint.footnotes import definitions
@@ -107,8 +107,7 @@ def retrieval_date(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     ```
     """
     text = doc.text
-    lowered = text.lower()
-    if not any(hint in lowered for hint in MARKER_HINTS):
+    if not has_marker_hint(text):
         return
     defs = definitions(doc)
     if not defs:
@@ -119,16 +118,17 @@ def retrieval_date(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     margin = options.get("max_days_after_article", 30)
     for definition in defs:
         start, end = definition.content_start, definition.end
-        source = text[start:end]
-        if not any(hint in source.lower() for hint in MARKER_HINTS):
+        if not has_marker_hint(text, start, end):
             continue
+        source = text[start:end]
         # URLs and link texts hold dates that are not the item's (`/2025/06/17/`, a title).
         plain = masked(source, _link_spans(source))
-        retrieved = retrieval_dates(plain)
+        dates = list(find_dates(plain))
+        retrieved = retrieval_dates(plain, dates=dates) if dates else []
         if not retrieved:
             continue
         taken = {(s, e) for _d, s, e in retrieved}
-        item = next((d for d, s, e in find_dates(plain) if (s, e) not in taken and s < retrieved[0][1]), None)
+        item = next((d for d, s, e in dates if (s, e) not in taken and s < retrieved[0][1]), None)
         for when, date_start, date_end in retrieved:
             message = None
             if when > today + _dt.timedelta(days=1):

@@ -32,7 +32,7 @@ def log(message: str) -> None:
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (dev.py runs under whatever python3 is)
         sys.exit(f"dev.py: corpuslint needs Python >= 3.10, this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     installed = STAMP.read_text().split() if STAMP.exists() else []

@@ -22,10 +22,10 @@ import codecs
 import datetime as _dt
 import html
 import re
-from functools import lru_cache
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 # --- page titles ---------------------------------------------------------------------------

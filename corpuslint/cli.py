@@ -63,7 +63,9 @@ def _also_output(value: str) -> tuple[str, str]:
 
     name, sep, path = value.partition(":")
     if not sep or not path or name not in formats():
-        raise argparse.ArgumentTypeError(f"expected FORMAT:PATH with FORMAT one of {', '.join(formats())}, got {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT:PATH with FORMAT one of {', '.join(formats())}, got {value!r}"
+        )
     return name, path
 
 
@@ -82,49 +84,115 @@ def build_parser() -> argparse.ArgumentParser:
         description="Lint Markdown files. Exit status: 0 no errors, 1 errors found, 2 usage or configuration error.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    check.add_argument("--config", metavar="FILE", help="config file (default: the nearest corpuslint.toml, "
-                       ".corpuslint.toml or pyproject.toml with [tool.corpuslint], walking up)")
+    check.add_argument(
+        "--config",
+        metavar="FILE",
+        help="config file (default: the nearest corpuslint.toml, "
+        ".corpuslint.toml or pyproject.toml with [tool.corpuslint], walking up)",
+    )
     check.add_argument("--isolated", action="store_true", help="ignore every config file")
     rules = check.add_argument_group("rule selection")
-    rules.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to enable (e.g. FN,FM003; ALL)")
-    rules.add_argument("--ignore", type=_codes, metavar="CODES", default=[], help="comma-separated codes or prefixes to disable")
+    rules.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="comma-separated codes or prefixes to enable (e.g. FN,FM003; ALL)",
+    )
+    rules.add_argument(
+        "--ignore",
+        type=_codes,
+        metavar="CODES",
+        default=[],
+        help="comma-separated codes or prefixes to disable",
+    )
     output = check.add_argument_group("output")
-    output.add_argument("--output-format", choices=formats(), default=None,
-                        help="how to print diagnostics (default: text; github when GITHUB_ACTIONS is set)")
-    output.add_argument("--also-output", type=_also_output, action="append", default=[], metavar="FORMAT:PATH",
-                        help="also write the same run's diagnostics to PATH in FORMAT (repeatable), "
-                        "e.g. sarif:corpuslint.sarif")
-    output.add_argument("--show-source", action="store_true", help="show the offending line with a caret (text format)")
-    output.add_argument("--statistics", action="store_true", help="count diagnostics per code instead of listing them")
-    output.add_argument("-q", "--quiet", action="store_true", help="print diagnostics only; nothing when all is well")
+    output.add_argument(
+        "--output-format",
+        choices=formats(),
+        default=None,
+        help="how to print diagnostics (default: text; github when GITHUB_ACTIONS is set)",
+    )
+    output.add_argument(
+        "--also-output",
+        type=_also_output,
+        action="append",
+        default=[],
+        metavar="FORMAT:PATH",
+        help="also write the same run's diagnostics to PATH in FORMAT (repeatable), "
+        "e.g. sarif:corpuslint.sarif",
+    )
+    output.add_argument(
+        "--show-source", action="store_true", help="show the offending line with a caret (text format)"
+    )
+    output.add_argument(
+        "--statistics", action="store_true", help="count diagnostics per code instead of listing them"
+    )
+    output.add_argument(
+        "-q", "--quiet", action="store_true", help="print diagnostics only; nothing when all is well"
+    )
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
-    output.add_argument("--color", choices=["auto", "always", "never"], default="auto",
-                        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)")
+    output.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="colour the text output (auto: on a terminal, unless NO_COLOR is set)",
+    )
     run = check.add_argument_group("running")
-    run.add_argument("--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: one per core)")
-    run.add_argument("--shard", type=_shard, metavar="K/N",
-                     help="lint only the K-th of N deterministic parts of the files (split by path, for CI matrices)")
-    run.add_argument("--force-exclude", action="store_true",
-                     help="apply the config's exclude globs to files named on the command line too (for hooks)")
+    run.add_argument(
+        "--jobs", "-j", type=_positive_int, metavar="N", help="worker processes (default: one per core)"
+    )
+    run.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="lint only the K-th of N deterministic parts of the files (split by path, for CI matrices)",
+    )
+    run.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the config's exclude globs to files named on the command line too (for hooks)",
+    )
     fixing = check.add_argument_group("fixes")
-    fixing.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
-    fixing.add_argument("--diff", action="store_true",
-                        help="print the fixes as a unified diff instead of writing them (exit 1 if there are any)")
-    fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff, apply unsafe fixes too (e.g. SR001)")
+    fixing.add_argument(
+        "--fix", action="store_true", help="apply safe fixes in place, then report what remains"
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the fixes as a unified diff instead of writing them (exit 1 if there are any)",
+    )
+    fixing.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff, apply unsafe fixes too (e.g. SR001)",
+    )
     links = check.add_argument_group("links")
     links.add_argument("--no-links", action="store_true", help="offline rules only: do not check links")
     links.add_argument("--links-only", action="store_true", help="only check links")
-    links.add_argument("--no-cache", action="store_true",
-                       help="neither read nor write the caches (per-file results and link results)")
-    links.add_argument("--max-concurrency", type=_positive_int, metavar="N", help="requests in flight at once (default 64)")
-    links.add_argument("--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)")
     links.add_argument(
-        "--timeout", type=_positive_float, metavar="SECONDS",
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the caches (per-file results and link results)",
+    )
+    links.add_argument(
+        "--max-concurrency", type=_positive_int, metavar="N", help="requests in flight at once (default 64)"
+    )
+    links.add_argument(
+        "--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)"
+    )
+    links.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
         help="limit for checking one URL: all its requests together, redirects and retries included (default 20)",
     )
 
-    rules_cmd = commands.add_parser("rules", help="list every rule", description="List every rule: code, name, severity, fixable.")
-    rules_cmd.add_argument("--format", choices=["text", "markdown", "json"], default="text", dest="rules_format")
+    rules_cmd = commands.add_parser(
+        "rules", help="list every rule", description="List every rule: code, name, severity, fixable."
+    )
+    rules_cmd.add_argument(
+        "--format", choices=["text", "markdown", "json"], default="text", dest="rules_format"
+    )
     rule = commands.add_parser("rule", help="explain a rule", description="Print a rule's documentation.")
     rule.add_argument("code", metavar="CODE")
 
@@ -220,7 +288,9 @@ def _check(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         links=not args.no_links,
         links_only=args.links_only,
-        use_cache=not (args.no_cache or os.environ.get("CORPUSLINT_NO_CACHE", "").lower() in ("1", "true", "yes")),
+        use_cache=not (
+            args.no_cache or os.environ.get("CORPUSLINT_NO_CACHE", "").lower() in ("1", "true", "yes")
+        ),
         progress=sys.stderr.isatty(),
         link_overrides=overrides,
     )
@@ -274,7 +344,9 @@ def _check(args: argparse.Namespace) -> int:
         try:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                reporters.get(extra_format)(report, handle, _replace(report_options, color=False, quiet=False))
+                reporters.get(extra_format)(
+                    report, handle, _replace(report_options, color=False, quiet=False)
+                )
         except OSError as exc:
             return _error(f"--also-output {extra_format}:{path}: {exc.strerror or exc}")
     if args.exit_zero:
@@ -300,8 +372,14 @@ def _list_rules(output_format: str = "text") -> int:
         import json
 
         items = [
-            {"code": r.code, "name": r.name, "severity": str(r.severity), "fixable": r.fixable,
-             "summary": r.summary, "options": dict(r.options)}
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": str(r.severity),
+                "fixable": r.fixable,
+                "summary": r.summary,
+                "options": dict(r.options),
+            }
             for r in rules.values()
         ]
         print(json.dumps(items, ensure_ascii=False, indent=2))

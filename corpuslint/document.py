@@ -86,7 +86,9 @@ class Document:
             with open(path, "rb") as handle:
                 data = handle.read()
         except OSError as exc:
-            return cls(shown, "", read_problem=ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror}"))
+            return cls(
+                shown, "", read_problem=ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror}")
+            )
         return cls.from_bytes(shown, data, linkify=linkify)
 
     # --- text geometry ------------------------------------------------------------------------

@@ -496,4 +496,3 @@ def _assemble(doc: Document, body: str, raw: _Raw, fast: bool) -> FootnoteIndex:
             )
         )
     return FootnoteIndex(tuple(references), tuple(definitions), fast)
-

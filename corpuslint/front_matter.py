@@ -225,7 +225,16 @@ class _Frame:
     """A mapping or sequence being built."""
 
     __slots__ = (
-        "value", "path", "anchor", "start", "size", "key", "key_pos", "merge_next", "merges", "is_map"
+        "value",
+        "path",
+        "anchor",
+        "start",
+        "size",
+        "key",
+        "key_pos",
+        "merge_next",
+        "merges",
+        "is_map",
     )
 
     def __init__(self, value: Any, path: JsonPath, anchor: str | None, start: Any) -> None:

@@ -209,4 +209,3 @@ def _place(source_line: str, content_line: str, cursor: int, in_cell: bool) -> i
     if found >= 0:
         return found - lead
     return None
-

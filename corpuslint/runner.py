@@ -115,7 +115,16 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
     if isinstance(declared, str) and declared:
         if "://" in declared:
             line, column = fm.position(("$schema",))
-            return None, None, Problem(line, column, f"$schema: only local schema files are supported, not {declared!r}", code="FM003")
+            return (
+                None,
+                None,
+                Problem(
+                    line,
+                    column,
+                    f"$schema: only local schema files are supported, not {declared!r}",
+                    code="FM003",
+                ),
+            )
         schema_path = str((Path(source.path).parent / declared).resolve())
         try:
             return _load_schema(schema_path), _shown(schema_path), None
@@ -178,8 +187,12 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
         if problem.code not in plan.runner_codes:
             return FileResult(source.display, [])
         diagnostic = Diagnostic(
-            source.display, problem.line, problem.column, problem.code,
-            plan.severities.get(problem.code, Severity.ERROR), problem.message,
+            source.display,
+            problem.line,
+            problem.column,
+            problem.code,
+            plan.severities.get(problem.code, Severity.ERROR),
+            problem.message,
         )
         return FileResult(source.display, [diagnostic])
     rules = registry.all_rules()
@@ -195,8 +208,15 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
     enabled = set(plan.document_codes)
     diagnostics = [
         Diagnostic(
-            source.display, p.line, p.column, code, plan.severities[code], p.message,
-            p.end_line, p.end_column, p.fix,
+            source.display,
+            p.line,
+            p.column,
+            code,
+            plan.severities[code],
+            p.message,
+            p.end_line,
+            p.end_column,
+            p.fix,
         )
         for code, p in problems
         if code in enabled
@@ -332,7 +352,10 @@ def _links_phase(
         if result.suppressions is not None:
             suppressions[result.path] = result.suppressions
     outcome = run_links_phase(
-        occurrences, settings, use_cache=options.use_cache, progress=options.progress,
+        occurrences,
+        settings,
+        use_cache=options.use_cache,
+        progress=options.progress,
         rule_options={code: plan.options[code] for code in enabled if code in plan.options},
     )
     diagnostics = []
@@ -341,8 +364,14 @@ def _links_phase(
             continue
         new_url = outcome.redirects.get(occurrence.url) if code == "LK003" else None
         diagnostic = Diagnostic(
-            occurrence.path, occurrence.line, occurrence.column, code, plan.severities[code], message,
-            occurrence.end_line, occurrence.end_column,
+            occurrence.path,
+            occurrence.line,
+            occurrence.column,
+            code,
+            plan.severities[code],
+            message,
+            occurrence.end_line,
+            occurrence.end_column,
             redirect_fix(occurrence, new_url) if new_url else None,
         )
         file_suppressions = suppressions.get(occurrence.path)

@@ -54,7 +54,9 @@ class Suppressions:
 
     def suppresses(self, diagnostic: Diagnostic) -> bool:
         state = self.lines.get(diagnostic.line)
-        return _covers(self.whole_file, diagnostic.code) or (state is not None and state.suppresses(diagnostic.code))
+        return _covers(self.whole_file, diagnostic.code) or (
+            state is not None and state.suppresses(diagnostic.code)
+        )
 
     def filter(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         return [d for d in diagnostics if not self.suppresses(d)]
@@ -79,7 +81,7 @@ def parse(text: str) -> Suppressions | None:
                 marker = fence_match.group(1)
                 if fence is None:
                     fence = marker
-                elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):]:
+                elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :]:
                     fence = None
             if active.disabled:
                 result.lines[number] = active

@@ -9,7 +9,9 @@ from pathlib import Path
 readme = Path(__file__).resolve().parent.parent / "README.md"
 table = subprocess.run(
     [sys.executable, "-m", "corpuslint", "rules", "--format", "markdown"],
-    capture_output=True, text=True, check=True,
+    capture_output=True,
+    text=True,
+    check=True,
 ).stdout
 text = readme.read_text(encoding="utf-8")
 text = re.sub(

@@ -70,7 +70,9 @@ def copy_worktree(destination: Path, *, skip: tuple[str, ...] = ()) -> Path:
     this repository to `destination`; paths starting with a prefix in `skip` are left out."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        check=True,
     ).stdout.decode()
     for name in filter(None, listed.split("\0")):
         source = REPO / name
@@ -95,8 +97,13 @@ def run_installed():
         full_env = {**os.environ, **(env or {})}
         full_env.pop("GITHUB_ACTIONS", None)
         proc = subprocess.run(
-            [corpuslint_executable(), *args], cwd=cwd, env=full_env, capture_output=True,
-            text=True, stdin=subprocess.DEVNULL, timeout=120,
+            [corpuslint_executable(), *args],
+            cwd=cwd,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

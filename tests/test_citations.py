@@ -244,7 +244,9 @@ _DATE_TEXTS = st.lists(_DATE_ATOMS, max_size=14).map("".join)
 _ORIGINAL_DATE = re.compile(
     r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])"
     r"|(?<!\d)(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号])?(?!\d)"
-    r"|\b" + citations._MONTH_NAME.format("mn") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})(?!\d)"
+    r"|\b"
+    + citations._MONTH_NAME.format("mn")
+    + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})(?!\d)"
     r"|(?<![\d.])(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+"
     + citations._MONTH_NAME.format("mn4")
     + r",?\s+(?P<y4>\d{4})(?!\d)",

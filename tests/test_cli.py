@@ -38,8 +38,14 @@ def test_json_format(corpus, cli):
     result = cli("check", "--no-links", "--output-format", "json", ".", cwd=root)
     (item,) = result.json
     assert item == {
-        "path": "bad.md", "line": 4, "column": 4, "end_line": None, "end_column": None,
-        "code": "IO001", "severity": "error", "fixable": False,
+        "path": "bad.md",
+        "line": 4,
+        "column": 4,
+        "end_line": None,
+        "end_column": None,
+        "code": "IO001",
+        "severity": "error",
+        "fixable": False,
         "message": "file is not valid UTF-8: byte 0xff at offset 20 (invalid start byte); the file was not linted",
     }
 

@@ -9,19 +9,32 @@ def names(sources):
 
 
 def test_walks_directories_for_markdown_and_skips_default_excludes(corpus):
-    root = corpus({
-        "a.md": "", "b.markdown": "", "c.txt": "", "sub/d.md": "",
-        ".git/x.md": "", "node_modules/pkg/readme.md": "", ".venv/x.md": "",
-    })
+    root = corpus(
+        {
+            "a.md": "",
+            "b.markdown": "",
+            "c.txt": "",
+            "sub/d.md": "",
+            ".git/x.md": "",
+            "node_modules/pkg/readme.md": "",
+            ".venv/x.md": "",
+        }
+    )
     sources, missing = discover(["."], load_config(None, cwd=root), cwd=root)
     assert names(sources) == ["a.md", "b.markdown", "sub/d.md"] and missing == []
 
 
 def test_config_include_and_exclude_globs(corpus):
-    root = corpus({
-        "corpuslint.toml": 'include = ["content/*.txt", "*.md"]\nextend-exclude = ["drafts", "content/old/**"]\n',
-        "content/a.txt": "", "content/b.md": "", "content/old/c.md": "", "drafts/d.md": "", "x/drafts/e.md": "",
-    })
+    root = corpus(
+        {
+            "corpuslint.toml": 'include = ["content/*.txt", "*.md"]\nextend-exclude = ["drafts", "content/old/**"]\n',
+            "content/a.txt": "",
+            "content/b.md": "",
+            "content/old/c.md": "",
+            "drafts/d.md": "",
+            "x/drafts/e.md": "",
+        }
+    )
     config = load_config(root / "corpuslint.toml")
     sources, _ = discover(["."], config, cwd=root)
     assert names(sources) == ["content/a.txt", "content/b.md"]

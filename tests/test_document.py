@@ -29,7 +29,7 @@ def test_bom_and_crlf_lint_like_any_other_file():
 
 
 def test_invalid_utf8_reports_byte_offset_and_position():
-    data = "---\ntitle: ok\n---\nab".encode() + b"\xc4\xe3\n"
+    data = b"---\ntitle: ok\n---\nab" + b"\xc4\xe3\n"
     doc = Document.from_bytes("a.md", data)
     problem = doc.read_problem
     assert problem.code == "IO001"

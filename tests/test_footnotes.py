@@ -687,7 +687,9 @@ _CODE_PREFIXES = st.sampled_from(
     ]
 )
 _CODE_LINES = st.one_of(
-    st.builds(lambda prefix, parts: prefix + "".join(parts), _CODE_PREFIXES, st.lists(_CODE_FRAGMENTS, max_size=6)),
+    st.builds(
+        lambda prefix, parts: prefix + "".join(parts), _CODE_PREFIXES, st.lists(_CODE_FRAGMENTS, max_size=6)
+    ),
     st.sampled_from(
         [
             "",

@@ -152,7 +152,9 @@ def test_unknown_tags_are_errors_not_exceptions():
 
 def test_undefined_and_recursive_aliases_are_errors():
     assert fm_of("---\na: *nowhere\n---\n").error == (
-        2, 4, "front matter is not valid YAML: found undefined alias *nowhere"
+        2,
+        4,
+        "front matter is not valid YAML: found undefined alias *nowhere",
     )
     assert "refers to a node that contains it" in fm_of("---\na: &x [*x]\n---\n").error[2]
 

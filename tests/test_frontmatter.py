@@ -201,16 +201,19 @@ def test_fm003_names_the_key_and_points_at_it():
 
 @pytest.mark.parametrize(
     "date",
-    ["2025-06-25T17:10:04+08:00", "2025-06-25T09:10:04Z", "2025-06-25T17:10:04.123+08:00", "2025-06-25",
-     "'2025-06-25T17:10:04+08:00'"],
+    [
+        "2025-06-25T17:10:04+08:00",
+        "2025-06-25T09:10:04Z",
+        "2025-06-25T17:10:04.123+08:00",
+        "2025-06-25",
+        "'2025-06-25T17:10:04+08:00'",
+    ],
 )
 def test_fm003_accepts_rfc3339_date_times_and_dates_as_written(date):
     assert check("FM003", f"---\ntitle: T\ndate: {date}\n---\n", schema=ARTICLE_SCHEMA) == []
 
 
-@pytest.mark.parametrize(
-    "date", ["昨天", "June 25, 2025", "2025-13-01", "2025-06-25T17:10:04", "2025/06/25"]
-)
+@pytest.mark.parametrize("date", ["昨天", "June 25, 2025", "2025-13-01", "2025-06-25T17:10:04", "2025/06/25"])
 def test_fm003_rejects_dates_that_are_not_rfc3339(date):
     assert check("FM003", f"---\ntitle: T\ndate: {date}\n---\n", schema=ARTICLE_SCHEMA) == [
         (3, 1, f"date: {date!r} is not a 'date-time' or a 'date'")
@@ -252,36 +255,46 @@ def test_fm003_blank_title_and_non_boolean_draft():
 
 @pytest.mark.parametrize(
     "image",
-    ["https://example.com/a.jpg", "/images/a.jpg", "images/default (20).png", "cover.webp",
-     "/newsimages/selected_image_YYYY-06-Jun 25, 2025_17-01-50-492.jpg"],
+    [
+        "https://example.com/a.jpg",
+        "/images/a.jpg",
+        "images/default (20).png",
+        "cover.webp",
+        "/newsimages/selected_image_YYYY-06-Jun 25, 2025_17-01-50-492.jpg",
+    ],
 )
 def test_fm003_featured_image_is_a_url_or_a_path(image):
-    assert check("FM003", f"---\ntitle: T\ndate: 2025-06-25\nfeatured_image: '{image}'\n---\n",
-                 schema=ARTICLE_SCHEMA) == []
+    assert (
+        check(
+            "FM003",
+            f"---\ntitle: T\ndate: 2025-06-25\nfeatured_image: '{image}'\n---\n",
+            schema=ARTICLE_SCHEMA,
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     "image", ["ftp://example.com/a.jpg", "javascript:alert(1)", "//cdn.example/a.jpg", ""]
 )
 def test_fm003_featured_image_rejects_other_schemes(image):
-    assert check("FM003", f"---\ntitle: T\ndate: 2025-06-25\nfeatured_image: '{image}'\n---\n",
-                 schema=ARTICLE_SCHEMA) == [
-        (4, 1, f"featured_image: {image!r} is not an http(s) URL or a site path (no URL scheme)")
-    ]
+    assert check(
+        "FM003", f"---\ntitle: T\ndate: 2025-06-25\nfeatured_image: '{image}'\n---\n", schema=ARTICLE_SCHEMA
+    ) == [(4, 1, f"featured_image: {image!r} is not an http(s) URL or a site path (no URL scheme)")]
 
 
 def test_fm003_unknown_keys_are_allowed_by_the_article_schema():
-    assert check("FM003", "---\ntitle: T\ndate: 2025-06-25\nslug: t\nweight: 3\n---\n",
-                 schema=ARTICLE_SCHEMA) == []
+    assert (
+        check("FM003", "---\ntitle: T\ndate: 2025-06-25\nslug: t\nweight: 3\n---\n", schema=ARTICLE_SCHEMA)
+        == []
+    )
 
 
 def test_fm003_dollar_schema_key_is_not_a_violation():
     strict = {"type": "object", "properties": {"title": {"type": "string"}}, "additionalProperties": False}
     text = "---\n$schema: ../schemas/strict.json\ntitle: T\n---\n"
     assert check("FM003", text, schema=strict) == []
-    assert check("FM003", text, schema=ARTICLE_SCHEMA) == [
-        (1, 1, "'date' is a required property")
-    ]
+    assert check("FM003", text, schema=ARTICLE_SCHEMA) == [(1, 1, "'date' is a required property")]
 
 
 def test_fm003_unexpected_keys_are_reported_at_each_key():
@@ -443,9 +456,18 @@ def test_fm005_builtin_placeholders(value, found, column):
 @pytest.mark.parametrize(
     "value",
     [
-        "Using TODOIST and TBDX", "a todo list", "MM and DD are initials", "DD-214 form",
-        "The <b>bold</b> move<br>", "<a href=\"https://example.com/your-page\">link</a>",
-        "YYYYY", "2025-06-25", "{single}", "HTML <title> tags", "ipsum lorem", "Super Bowl XXX",
+        "Using TODOIST and TBDX",
+        "a todo list",
+        "MM and DD are initials",
+        "DD-214 form",
+        "The <b>bold</b> move<br>",
+        '<a href="https://example.com/your-page">link</a>',
+        "YYYYY",
+        "2025-06-25",
+        "{single}",
+        "HTML <title> tags",
+        "ipsum lorem",
+        "Super Bowl XXX",
     ],
 )
 def test_fm005_real_text_is_not_a_placeholder(value):

@@ -3,7 +3,6 @@
 import re
 import subprocess
 import sys
-
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -14,7 +13,9 @@ def test_rules_table_matches_the_registry():
     table = re.search(r"<!-- rules-table:start -->\n(.*?)<!-- rules-table:end -->", readme, re.S).group(1)
     generated = subprocess.run(
         [sys.executable, "-m", "corpuslint", "rules", "--format", "markdown"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert table == generated, "regenerate with: python -m corpuslint rules --format markdown"
 
@@ -32,7 +33,9 @@ def test_every_toml_example_in_the_readme_is_a_valid_config(tmp_path):
     blocks = re.findall(r"```toml\n(.*?)```", readme, re.S)
     assert blocks
     (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "article.schema.json").write_text((REPO / "schemas" / "article.schema.json").read_text())
+    (tmp_path / "schemas" / "article.schema.json").write_text(
+        (REPO / "schemas" / "article.schema.json").read_text()
+    )
     for block in blocks:
         (tmp_path / "corpuslint.toml").write_text(block, encoding="utf-8")
         load_config(tmp_path / "corpuslint.toml")

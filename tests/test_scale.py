@@ -12,8 +12,12 @@ def test_a_directory_of_50000_files(tmp_path, run_installed):
         for i in range(1000):
             text = broken if (d, i) == (7, 7) else ("" if i % 2 else article)
             (directory / f"f{i:04}.md").write_text(text)
-    result = run_installed("check", "--no-links", "--select", "FN001", "--output-format", "json", ".", cwd=tmp_path)
+    result = run_installed(
+        "check", "--no-links", "--select", "FN001", "--output-format", "json", ".", cwd=tmp_path
+    )
     assert result.code == 1, result.err
-    assert [(d["path"], d["line"], d["code"]) for d in json.loads(result.out)] == [("d07/f0007.md", 1, "FN001")]
+    assert [(d["path"], d["line"], d["code"]) for d in json.loads(result.out)] == [
+        ("d07/f0007.md", 1, "FN001")
+    ]
     summary = run_installed("check", "--no-links", "--select", "FN001", ".", cwd=tmp_path)
     assert "in 1 of 50000 files" in summary.out

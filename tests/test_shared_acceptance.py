@@ -26,9 +26,24 @@ def lint_samples(tmp_path: Path, *args: str) -> list[dict]:
     schema = (REPO / "schemas" / "article.schema.json").as_posix()
     config.write_text(f'[[schemas]]\nfiles = ["*.md"]\nschema = "{schema}"\n')
     proc = subprocess.run(
-        [sys.executable, "-m", "corpuslint", "check", "--no-links", "--no-cache", "--config", str(config),
-         "--output-format", "json", *args, str(SAMPLES)],
-        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "corpuslint",
+            "check",
+            "--no-links",
+            "--no-cache",
+            "--config",
+            str(config),
+            "--output-format",
+            "json",
+            *args,
+            str(SAMPLES),
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
     )
     assert proc.returncode in (0, 1), proc.stderr
     found = json.loads(proc.stdout)
@@ -59,7 +74,9 @@ def test_typography_and_residue_fire_only_where_the_text_has_them(tmp_path):
         assert by_file[(file, "TY001")] > 0 and by_file[(file, "SR001")] > 0
     assert by_file[("002", "TY002")] > 0
     assert not [d for d in found if d["file"] in ("000", "001", "004")]
-    last_lines = {file: len((next(SAMPLES.glob(f"{file}_*.md"))).read_text().splitlines()) for file in ("002", "003")}
+    last_lines = {
+        file: len((next(SAMPLES.glob(f"{file}_*.md"))).read_text().splitlines()) for file in ("002", "003")
+    }
     for file, last in last_lines.items():
         residue = [d["line"] for d in found if d["file"] == file and d["code"] == "SR001"]
         assert max(residue) >= last - 1, "the boilerplate sits at the end of the article"
@@ -68,12 +85,19 @@ def test_typography_and_residue_fire_only_where_the_text_has_them(tmp_path):
 @pytest.mark.skipif(not (PEER / "score.py").is_file(), reason="peer footnote tests not present")
 def test_peer_footnote_cases_agree_with_cmark_gfm():
     env = dict(
-        os.environ, CORPUSLINT=f"{sys.executable} -m corpuslint", CORPUSLINT_NO_CACHE="1",
-        PEER_MIN_PRECISION="1", PEER_MIN_RECALL="1",
+        os.environ,
+        CORPUSLINT=f"{sys.executable} -m corpuslint",
+        CORPUSLINT_NO_CACHE="1",
+        PEER_MIN_PRECISION="1",
+        PEER_MIN_RECALL="1",
     )
     proc = subprocess.run(
-        [sys.executable, str(PEER / "score.py")], capture_output=True, text=True, env=env,
-        stdin=subprocess.DEVNULL, timeout=300,
+        [sys.executable, str(PEER / "score.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
     )
     last = proc.stdout.strip().splitlines()[-1]
     assert proc.returncode == 0, proc.stdout + proc.stderr

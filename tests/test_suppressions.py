@@ -32,7 +32,9 @@ def test_prefixes_and_commas():
 
 
 def test_disable_next_line_and_disable_line():
-    s = parse("<!-- corpuslint-disable-next-line FN001 -->\nx[^9]\ny[^9] <!-- corpuslint-disable-line -->\nz\n")
+    s = parse(
+        "<!-- corpuslint-disable-next-line FN001 -->\nx[^9]\ny[^9] <!-- corpuslint-disable-line -->\nz\n"
+    )
     assert s.suppresses(diag(2, "FN001"))
     assert s.suppresses(diag(3, "FN001"))
     assert not s.suppresses(diag(4, "FN001"))
@@ -49,22 +51,26 @@ def test_directives_inside_fenced_code_are_examples_not_directives():
 
 
 def test_through_the_cli(corpus, cli):
-    root = corpus({
-        "a.md": """
+    root = corpus(
+        {
+            "a.md": """
             Cited[^1] here.
             <!-- corpuslint-disable-next-line FN001 -->
             Cited again[^2].
 
             [^1]: A source, https://example.org/a
             """,
-    })
+        }
+    )
     result = cli("check", "--no-links", "--select", "FN001", "--output-format", "json", str(root))
     assert result.code == 0, result.out
     assert result.json == []
 
 
 def test_enable_one_code_inside_a_disable_all():
-    s = parse("<!-- corpuslint-disable -->\n<!-- corpuslint-enable FN001 -->\nx\n<!-- corpuslint-enable -->\ny\n")
+    s = parse(
+        "<!-- corpuslint-disable -->\n<!-- corpuslint-enable FN001 -->\nx\n<!-- corpuslint-enable -->\ny\n"
+    )
     assert not s.suppresses(diag(3, "FN001"))
     assert s.suppresses(diag(3, "FN002"))
     assert not s.suppresses(diag(5, "FN002"))

@@ -78,7 +78,9 @@ def write_corpus(directory: Path, server: LinkServer, urls, citations: int, rng:
             title_rng = random.Random(url)
             title = "".join(title_rng.choice(TITLE_CHARS) for _ in range(title_rng.randint(8, 20)))
             source = rng.choice(SOURCES)
-            lines.append(f"[^{n + 1}]: {source}（2025/6/17）。[{title}]({url})。{source}。检索日期2025/6/17。")
+            lines.append(
+                f"[^{n + 1}]: {source}（2025/6/17）。[{title}]({url})。{source}。检索日期2025/6/17。"
+            )
         (directory / f"{f:04d}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return truth
 
@@ -207,7 +209,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--urls", type=int, default=2000)
     parser.add_argument("--citations", type=int, default=10000)
@@ -217,9 +221,13 @@ def main() -> int:
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--no-lk-only", action="store_true", help="skip the `--select LK` run")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (median reported; default 3)")
-    parser.add_argument("--serve", type=float, metavar="SECONDS",
-                        help="only start the server and write a corpus, print its directory, serve for SECONDS "
-                        "(for profiling a checker by hand), then clean up")
+    parser.add_argument(
+        "--serve",
+        type=float,
+        metavar="SECONDS",
+        help="only start the server and write a corpus, print its directory, serve for SECONDS "
+        "(for profiling a checker by hand), then clean up",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     if args.serve:
@@ -229,8 +237,18 @@ def main() -> int:
 
     def corpuslint_argv(directory: Path) -> list[str]:
         (directory / "corpuslint.toml").write_text("[links]\nallow_private = true\n", encoding="utf-8")
-        return [corpuslint, "check", "--links-only", "--output-format", "json",
-                "--max-concurrency", str(args.concurrency), "--max-per-host", str(args.per_host), "."]
+        return [
+            corpuslint,
+            "check",
+            "--links-only",
+            "--output-format",
+            "json",
+            "--max-concurrency",
+            str(args.concurrency),
+            "--max-per-host",
+            str(args.per_host),
+            ".",
+        ]
 
     def lk_only_argv(directory: Path) -> list[str]:
         return [*corpuslint_argv(directory)[:-1], "--select", "LK", "."]
@@ -242,10 +260,22 @@ def main() -> int:
         tools.append(("corpuslint --select LK", lk_only_argv, "corpuslint"))
     lychee = None if args.no_lychee else lychee_path()
     if lychee:
+
         def lychee_argv(directory: Path) -> list[str]:
             files = sorted(str(p) for p in directory.glob("*.md"))
-            return [lychee, "--no-progress", "--format", "json", "--max-concurrency", str(args.concurrency),
-                    "--host-concurrency", str(args.per_host), "--host-request-interval", "0ms", *files]
+            return [
+                lychee,
+                "--no-progress",
+                "--format",
+                "json",
+                "--max-concurrency",
+                str(args.concurrency),
+                "--host-concurrency",
+                str(args.per_host),
+                "--host-request-interval",
+                "0ms",
+                *files,
+            ]
 
         tools.append(("lychee", lychee_argv, "lychee"))
 
@@ -256,7 +286,9 @@ def main() -> int:
         for name, argv, kind in tools:
             result = bench_tool(name.replace(" ", "").replace("--select", "-"), args, argv, 7)
             if kind == "corpuslint":
-                result["accuracy"], result["flagged"] = score_corpuslint(result["dir"], result["out"], result["truth"])
+                result["accuracy"], result["flagged"] = score_corpuslint(
+                    result["dir"], result["out"], result["truth"]
+                )
             else:
                 result["accuracy"], result["flagged"] = score_lychee(result["out"], result["truth"])
             runs[name].append(result)
@@ -271,25 +303,33 @@ def main() -> int:
         chosen["all_dirs"] = [r["dir"] for r in rounds]
         results[name] = chosen
 
-    header = ("| tool | wall s | CPU s | peak RSS MiB | requests | correct | warm-cache wall s |\n"
-              "|---|---:|---:|---:|---:|---:|---:|")
+    header = (
+        "| tool | wall s | CPU s | peak RSS MiB | requests | correct | warm-cache wall s |\n"
+        "|---|---:|---:|---:|---:|---:|---:|"
+    )
     rows = []
     for name, r in results.items():
         warm = f"{r['warm_wall']:.2f} ({r['warm_requests']} requests)" if "warm_wall" in r else "-"
-        rows.append(f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['maxrss_mb']:.0f} | {r['requests']} | "
-                    f"{100 * r['accuracy']:.1f}% | {warm} |")
-        print(f"{name}: wall {r['wall']:.2f}s cpu {r['cpu']:.2f}s rss {r['maxrss_mb']:.0f}MiB "
-              f"requests {r['requests']} correct {100 * r['accuracy']:.1f}% flagged {r['flagged']} exit {r['code']}",
-              flush=True)
+        rows.append(
+            f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['maxrss_mb']:.0f} | {r['requests']} | "
+            f"{100 * r['accuracy']:.1f}% | {warm} |"
+        )
+        print(
+            f"{name}: wall {r['wall']:.2f}s cpu {r['cpu']:.2f}s rss {r['maxrss_mb']:.0f}MiB "
+            f"requests {r['requests']} correct {100 * r['accuracy']:.1f}% flagged {r['flagged']} exit {r['code']}",
+            flush=True,
+        )
         if "warm_wall" in r:
-            print(f"  warm: {r['warm_wall']:.2f}s, {r['warm_requests']} requests, same report: {r['warm_same']}")
+            print(
+                f"  warm: {r['warm_wall']:.2f}s, {r['warm_requests']} requests, same report: {r['warm_same']}"
+            )
         if r["code"] not in (0, 1, 2):
             print(r["err"][-2000:], file=sys.stderr)
     notes = (
         f"`python bench/links/run.py`: {args.citations:,} footnote citations of {args.urls:,} unique URLs in "
         f"{args.citations // 20} files, {len(HOSTS)} loopback hosts, {int(args.latency * 1000)} ms server latency, "
         f"concurrency {args.concurrency} / {args.per_host} per host. URLs: 86% good, 5% 404, 4% 301, "
-        "2% 429 once (Retry-After: 1), 3% 405 on HEAD. \"correct\": citations classified as the ground truth "
+        '2% 429 once (Retry-After: 1), 3% 405 on HEAD. "correct": citations classified as the ground truth '
         "says (corpuslint: LK001 for 404, LK003 for 301, nothing otherwise; lychee: error or not). "
         "CPU and peak RSS are the checker's whole process tree (wait4: worker processes included). "
         f"Machine: {os.cpu_count()} CPUs; the server runs in the benchmark process and shares them. "

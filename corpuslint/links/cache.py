@@ -122,7 +122,11 @@ class LinkCache:
                     ).fetchall()
                     for url, outcome, message, status, new_url, titles in rows:
                         found[url] = LinkResult(
-                            url, outcome, message, status=status, new_url=new_url,
+                            url,
+                            outcome,
+                            message,
+                            status=status,
+                            new_url=new_url,
                             titles=None if titles is None else tuple(t for t in titles.split("\n") if t),
                         )
                 return found
@@ -140,8 +144,17 @@ class LinkCache:
             ttl = self.settings.ttl_ok if result.outcome in _GOOD else self.settings.ttl_fail
             titles = None if result.titles is None else "\n".join(result.titles)
             rows.append(
-                (result.url, self.fingerprint, result.outcome, result.message, result.status, result.new_url,
-                 titles, now, now + ttl)
+                (
+                    result.url,
+                    self.fingerprint,
+                    result.outcome,
+                    result.message,
+                    result.status,
+                    result.new_url,
+                    titles,
+                    now,
+                    now + ttl,
+                )
             )
         if not rows:
             return 0

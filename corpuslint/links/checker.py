@@ -90,8 +90,16 @@ class Blocked(Exception):
 
 # Error classification --------------------------------------------------------------------------
 
-_UNREACHABLE = {errno.ENETUNREACH, errno.ENETDOWN, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
-_GAI_NONAME = {getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, n)}
+_UNREACHABLE = {
+    errno.ENETUNREACH,
+    errno.ENETDOWN,
+    errno.EHOSTUNREACH,
+    errno.EADDRNOTAVAIL,
+    errno.EAFNOSUPPORT,
+}
+_GAI_NONAME = {
+    getattr(socket, n) for n in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, n)
+}
 _GAI_DOWN = {getattr(socket, n) for n in ("EAI_AGAIN", "EAI_FAIL") if hasattr(socket, n)}
 
 
@@ -124,7 +132,9 @@ def classify(exc: BaseException) -> LinkError:
         if isinstance(cause, socket.gaierror):
             if cause.errno in _GAI_DOWN:
                 return LinkError(BROKEN, f"DNS lookup failed: {cause.strerror}", unavailable=True, hard=True)
-            return LinkError(BROKEN, f"DNS lookup failed: {cause.strerror or 'no such host'}", unavailable=True)
+            return LinkError(
+                BROKEN, f"DNS lookup failed: {cause.strerror or 'no such host'}", unavailable=True
+            )
         if isinstance(cause, ssl.SSLCertVerificationError):
             return LinkError(BROKEN, f"TLS certificate not trusted: {cause.verify_message or cause.reason}")
         if isinstance(cause, ssl.SSLError):
@@ -347,7 +357,20 @@ _SOFT404_TITLE = re.compile(
     r"页面已删除|文章不存在|内容不存在|您访问的页面",
     re.IGNORECASE,
 )
-_HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/en", "/en/", "/zh", "/zh-cn", "/cn"}
+_HOME_PATHS = {
+    "",
+    "/",
+    "/index.html",
+    "/index.htm",
+    "/index.php",
+    "/home",
+    "/en",
+    "/en/",
+    "/zh",
+    "/zh-cn",
+    "/cn",
+}
+
 
 @dataclass
 class _Exchange:
@@ -625,7 +648,9 @@ class Checker:
             if status in (301, 302, 303, 307, 308) and exchange.location:
                 target = urljoin(current, exchange.location.strip())
                 if target in seen:
-                    return LinkResult(url, BROKEN, f"redirect loop at {target}", status=status, requests=requests)
+                    return LinkResult(
+                        url, BROKEN, f"redirect loop at {target}", status=status, requests=requests
+                    )
                 if all_permanent and status in (301, 308):
                     permanent_to = target
                 else:
@@ -635,8 +660,12 @@ class Checker:
                 early, next_parsed = self._precheck(target)
                 if early is not None:
                     if early.outcome == SKIPPED:
-                        return LinkResult(url, SKIPPED, f"redirects to {target}, {early.message}", requests=requests)
-                    return LinkResult(url, BROKEN, f"redirects to a bad URL: {early.message}", requests=requests)
+                        return LinkResult(
+                            url, SKIPPED, f"redirects to {target}, {early.message}", requests=requests
+                        )
+                    return LinkResult(
+                        url, BROKEN, f"redirects to a bad URL: {early.message}", requests=requests
+                    )
                 assert next_parsed is not None
                 current, parsed = target, next_parsed
                 continue
@@ -651,19 +680,30 @@ class Checker:
             return LinkResult(url, BROKEN, f"HTTP {status} {reason}{where}", status=status, requests=requests)
         if redirected and _is_home(url, current):
             return LinkResult(
-                url, SOFT404, f"likely soft 404: redirects to the home page {current}", status=status,
+                url,
+                SOFT404,
+                f"likely soft 404: redirects to the home page {current}",
+                status=status,
                 requests=requests,
             )
         if exchange.title is not None and _SOFT404_TITLE.search(exchange.title):
             title = " ".join(exchange.title.split())[:80]
             return LinkResult(
-                url, SOFT404, f"likely soft 404: HTTP {status} page titled {title!r}{where}", status=status,
+                url,
+                SOFT404,
+                f"likely soft 404: HTTP {status} page titled {title!r}{where}",
+                status=status,
                 requests=requests,
             )
         if permanent_to is not None:
             return LinkResult(
-                url, PERMANENT, f"permanent redirect to {permanent_to}", status=status, new_url=permanent_to,
-                requests=requests, titles=exchange.titles,
+                url,
+                PERMANENT,
+                f"permanent redirect to {permanent_to}",
+                status=status,
+                new_url=permanent_to,
+                requests=requests,
+                titles=exchange.titles,
             )
         return LinkResult(url, OK, "", status=status, requests=requests, titles=exchange.titles)
 
@@ -719,7 +759,10 @@ class Checker:
         port = url.port
         key = (scheme, host, port)
         head = b"%s %s HTTP/1.1\r\nHost: %s\r\n%s\r\n" % (
-            method.encode(), url.target, url.netloc, self._headers
+            method.encode(),
+            url.target,
+            url.netloc,
+            self._headers,
         )
         pool = self._pool
         connection = pool.take(key)

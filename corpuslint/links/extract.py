@@ -206,7 +206,9 @@ def _occurrence(
         else:
             if decoded is None:
                 decoded = _decoded(href)
-            span = locator.find(href, decoded) or locator.find_anywhere(href) or locator.find_anywhere(decoded)
+            span = (
+                locator.find(href, decoded) or locator.find_anywhere(href) or locator.find_anywhere(decoded)
+            )
             if span:
                 url = doc.text[span[0] : span[1]]
     if not url.strip():
@@ -218,8 +220,16 @@ def _occurrence(
     end_line, end_column = doc.position(span[1])
     literal = doc.text[span[0] : span[1]] == url
     return LinkOccurrence(
-        doc.path, line, column, end_line, end_column, url, text, label,
-        span[0] if literal else None, span[1] if literal else None,
+        doc.path,
+        line,
+        column,
+        end_line,
+        end_column,
+        url,
+        text,
+        label,
+        span[0] if literal else None,
+        span[1] if literal else None,
     )
 
 

@@ -287,8 +287,10 @@ def _message(error: Any) -> str:
             formats = list(dict.fromkeys(sub.validator_value for sub in same_place))
             return f"{error.instance!r} is not " + " or ".join(f"a {fmt!r}" for fmt in formats)
         branches = error.validator_value
-        if isinstance(branches, list) and branches and all(
-            isinstance(branch, dict) and isinstance(branch.get("title"), str) for branch in branches
+        if (
+            isinstance(branches, list)
+            and branches
+            and all(isinstance(branch, dict) and isinstance(branch.get("title"), str) for branch in branches)
         ):
             return f"{error.instance!r} is not " + " or ".join(branch["title"] for branch in branches)
         messages = list(dict.fromkeys(sub.message for sub in same_place))

@@ -21,7 +21,7 @@ def network_unavailable() -> None:
     ## Example
     ```
     corpuslint check content/
-    content/2025/openai.md:48:28: LK000 network unavailable: 312 links not checked (DNS lookup failed: Temporary failure in name resolution)
+    content/a.md:48:28: LK000 network unavailable: 312 links not checked (DNS lookup failed)
     ```
     """
 

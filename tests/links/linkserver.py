@@ -18,10 +18,21 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 REASONS = {
-    200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect",
-    308: "Permanent Redirect", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-    405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-    501: "Not Implemented", 503: "Service Unavailable",
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
 }
 
 
@@ -177,7 +188,13 @@ class LinkServer:
         return True
 
     async def _respond(
-        self, host: str, method: str, target: str, headers: dict[str, str], seen: int, writer: asyncio.StreamWriter
+        self,
+        host: str,
+        method: str,
+        target: str,
+        headers: dict[str, str],
+        seen: int,
+        writer: asyncio.StreamWriter,
     ) -> bool:
         parts = urlsplit(target)
         path = parts.path
@@ -247,4 +264,3 @@ class LinkServer:
                 await writer.drain()
             return True
         return await self._send(writer, method, 404, b"<html><title>Not Found</title></html>")
-

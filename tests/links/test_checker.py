@@ -107,7 +107,9 @@ def test_429_honours_retry_after(server, fast):
 def test_retry_after_is_capped(server, fast):
     path = fresh("/ratelimit")
     started = time.monotonic()
-    result = one(dataclasses.replace(fast, retry_after_cap=0.2), server.url("127.0.0.2", path) + "?after=3600")
+    result = one(
+        dataclasses.replace(fast, retry_after_cap=0.2), server.url("127.0.0.2", path) + "?after=3600"
+    )
     assert result.outcome == "ok"
     assert time.monotonic() - started < 2
 
@@ -192,9 +194,9 @@ def test_accept_setting(server, fast):
     assert one(settings, server.url("127.0.0.1", "/status/403")).outcome == "ok"
 
 
-
-
-@pytest.mark.parametrize("url", ["http://", "https://exa mple.com/", "http://[::1/", "ftp//x", "http://x:99999/"])
+@pytest.mark.parametrize(
+    "url", ["http://", "https://exa mple.com/", "http://[::1/", "ftp//x", "http://x:99999/"]
+)
 def test_malformed(fast, url):
     result = one(fast, url)
     assert result.outcome == "LK004", result
@@ -212,8 +214,17 @@ def fake_resolver(table):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1/", "http://localhost:8080/", "http://[::1]/", "http://2130706433/", "http://0x7f.1/",
-     "http://127.1/", "http://[::ffff:127.0.0.1]/", "http://api.localhost/", "http://169.254.169.254/latest"],
+    [
+        "http://127.0.0.1/",
+        "http://localhost:8080/",
+        "http://[::1]/",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://127.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://api.localhost/",
+        "http://169.254.169.254/latest",
+    ],
 )
 def test_private_literals_skipped(url):
     from corpuslint.links.settings import LinkSettings
@@ -241,8 +252,11 @@ def test_redirect_to_private_is_not_followed(server):
     resolver = fake_resolver({"public.example": ["127.0.0.1"]})
     settings = LinkSettings(timeout=2.0)
     # the pinned connection goes to 127.0.0.1 only because the name is faked as allowed below
-    result = one(dataclasses.replace(settings, allow_private=True), f"http://public.example:{port}/moved/302/ok",
-                 resolver=resolver)
+    result = one(
+        dataclasses.replace(settings, allow_private=True),
+        f"http://public.example:{port}/moved/302/ok",
+        resolver=resolver,
+    )
     assert result.outcome == "ok"
     blocked = one(settings, f"http://public.example:{port}/ok", resolver=resolver)
     assert blocked.outcome == "skipped"
@@ -487,12 +501,19 @@ def test_request_targets():
         return t.scheme, t.ascii_host, t.port, t.target, t.netloc
 
     assert target("http://例子.测试/路径?q=中文 x") == (
-        b"http", "xn--fsqu00a.xn--0zwm56d", 80, b"/%E8%B7%AF%E5%BE%84?q=%E4%B8%AD%E6%96%87%20x",
+        b"http",
+        "xn--fsqu00a.xn--0zwm56d",
+        80,
+        b"/%E8%B7%AF%E5%BE%84?q=%E4%B8%AD%E6%96%87%20x",
         b"xn--fsqu00a.xn--0zwm56d",
     )
     assert target("https://[::1]:8443") == (b"https", "::1", 8443, b"/", b"[::1]:8443")
     assert target("HTTP://Example.COM:80/a%2Fb?x=%&y={1}") == (
-        b"http", "example.com", 80, b"/a%2Fb?x=%&y=%7B1%7D", b"example.com"
+        b"http",
+        "example.com",
+        80,
+        b"/a%2Fb?x=%&y=%7B1%7D",
+        b"example.com",
     )
     with pytest.raises(ValueError):
         target("http://exa<mple.com/")

@@ -26,7 +26,9 @@ def occ(url, path="a.md", line=1, label="1"):
 
 def run(occurrences, settings, resolver=loopback_only, use_cache=False):
     factory = functools.partial(Checker, resolver=resolver)
-    return run_links_phase(occurrences, settings, use_cache=use_cache, progress=False, checker_factory=factory)
+    return run_links_phase(
+        occurrences, settings, use_cache=use_cache, progress=False, checker_factory=factory
+    )
 
 
 def codes(outcome):
@@ -102,8 +104,12 @@ def test_refused_is_not_unavailable(fast):
 def test_unavailable_results_are_not_cached(tmp_path, fast):
     settings = dataclasses.replace(fast, cache_dir=str(tmp_path / "c"))
     error = OSError(errno.ENETUNREACH, "Network is unreachable")
-    run([occ("https://a.example/"), occ("https://b.example/")], settings,
-        resolver=raising_resolver(error), use_cache=True)
+    run(
+        [occ("https://a.example/"), occ("https://b.example/")],
+        settings,
+        resolver=raising_resolver(error),
+        use_cache=True,
+    )
     assert LinkCache(settings).get_many(["https://a.example/", "https://b.example/"]) == {}
 
 
@@ -137,7 +143,10 @@ def test_no_cache_neither_reads_nor_writes(server, fast, tmp_path):
 def test_ttl_per_outcome(tmp_path):
     settings = LinkSettings(cache_dir=str(tmp_path), ttl_ok=100.0, ttl_fail=10.0)
     LinkCache(settings, now=1000.0).put_many(
-        [LinkResult("https://ok.example/", "ok", status=200), LinkResult("https://bad.example/", "LK001", "HTTP 404")]
+        [
+            LinkResult("https://ok.example/", "ok", status=200),
+            LinkResult("https://bad.example/", "LK001", "HTTP 404"),
+        ]
     )
     urls = ["https://ok.example/", "https://bad.example/"]
     assert set(LinkCache(settings, now=1005.0).get_many(urls)) == set(urls)
@@ -190,7 +199,9 @@ def test_concurrent_writers(tmp_path):
 def test_clear_cache(tmp_path):
     settings = LinkSettings(cache_dir=str(tmp_path / "c"))
     assert clear_cache(settings) == 0
-    LinkCache(settings).put_many([LinkResult("https://a.example/", "ok"), LinkResult("https://b.example/", "ok")])
+    LinkCache(settings).put_many(
+        [LinkResult("https://a.example/", "ok"), LinkResult("https://b.example/", "ok")]
+    )
     assert clear_cache(settings) == 2
     assert LinkCache(settings).get_many(["https://a.example/"]) == {}
 
@@ -207,8 +218,15 @@ def test_settings_defaults_and_cache_dir(tmp_path):
 
 def test_settings_values(tmp_path):
     settings = settings_from_config(
-        {"accept": ["200..299", 403], "exclude": ["^https://x\\."], "timeout": 5, "scope": "all",
-         "headers": {"Cookie": "a=b"}, "cache_dir": "cache", "allow_private": True},
+        {
+            "accept": ["200..299", 403],
+            "exclude": ["^https://x\\."],
+            "timeout": 5,
+            "scope": "all",
+            "headers": {"Cookie": "a=b"},
+            "cache_dir": "cache",
+            "allow_private": True,
+        },
         tmp_path,
     )
     assert settings.accept == ((200, 299), (403, 403))

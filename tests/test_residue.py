@@ -158,3 +158,22 @@ def test_trigger_hints_never_miss_a_folded_trigger(body):
     if not residue._may_have_triggers(body):
         folded = body.casefold()
         assert not any(trigger in folded for trigger in residue._SEARCH_TRIGGERS)
+
+
+def test_a_document_without_residue_candidates_is_not_parsed_even_with_code_blocks():
+    from corpuslint.document import Document
+    from corpuslint.registry import RuleContext, all_rules
+
+    doc = Document.from_bytes("a.md", "正文。\n\n```\n代码\n```\n\n    缩进代码\n".encode())
+    assert list(all_rules()["SR001"].check(doc, RuleContext(options={}))) == []
+    assert "tokens" not in doc.__dict__
+
+
+def test_residue_inside_fenced_code_is_still_ignored_once_a_candidate_elsewhere_forces_the_parse():
+    from corpuslint.document import Document
+    from corpuslint.registry import RuleContext, all_rules
+
+    text = "正文。\n\n```\n© 版权声明\n```\n\n© 版权声明\n"
+    doc = Document.from_bytes("a.md", text.encode())
+    lines = [p.line for p in all_rules()["SR001"].check(doc, RuleContext(options={}))]
+    assert lines == [7]

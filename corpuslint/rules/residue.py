@@ -160,6 +160,61 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
         return
     base = doc.body_line  # 0-based: body line i is file line base + i + 1
     lines = body.split("\n")
+    found: dict[int, str] = {}  # body line index -> label
+    template_found: dict[int, str] = {}
+    line_found: dict[int, str] = {}
+    weak_found: dict[int, str] = {}
+    line_starts = doc.line_starts
+    body_offset = doc.body_offset
+
+    def line_of(position: int) -> int:  # body line index of a body offset
+        return bisect_right(line_starts, body_offset + position) - 1 - base
+
+    # Candidates first, code blocks after: only a document with a candidate pays for the parse
+    # that tells which lines are fenced or indented code.
+    searches: list[tuple[re.Pattern, tuple[str, ...] | str]] = [(p, "custom pattern") for p in custom]
+    if builtin:
+        combined, labels, template, whole_line, weak = _builtin()
+        if _may_have_triggers(body):
+            folded = body.casefold()
+            if any(trigger in folded for trigger in _SEARCH_TRIGGERS):
+                searches.insert(0, (combined, labels))
+    for pattern, label_of in searches:
+        for match in pattern.finditer(body):
+            index = line_of(match.start())
+            if index in found:
+                continue
+            if isinstance(label_of, str):
+                found[index] = label_of
+            else:
+                group = next(name for name, value in match.groupdict().items() if value is not None)
+                found[index] = label_of[int(group[1:])]
+    if builtin and ("?" in body or "date(" in body):
+        for match in template.finditer(body):
+            index = line_of(match.start())
+            if index not in found and index not in template_found:
+                template_found[index] = "template code"
+    if builtin:
+        for index, line in enumerate(lines):
+            if len(line) > 2 * _SHORT or index in found:
+                continue
+            stripped = line.strip().lstrip(">").strip()
+            if not stripped or len(stripped) > _SHORT or stripped.startswith("#"):
+                continue
+            label = _whole_line(stripped, whole_line)
+            if label is not None:
+                line_found[index] = label
+            else:
+                for weak_label, pattern in weak:
+                    if pattern.fullmatch(stripped):
+                        weak_found[index] = weak_label
+                        break
+                else:
+                    if _WIDGETS.fullmatch(stripped):
+                        weak_found[index] = "like/share widget"
+    if not (found or template_found or line_found):
+        return
+
     fenced: set[int] = set()
     indented: set[int] = set()
     # (single-character tests first: a longer needle costs more to look for in a CJK text)
@@ -178,56 +233,15 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
                 fenced.update(range(*token.map))
             elif token.type in _CODE_TYPES:
                 indented.update(range(*token.map))
-
-    found: dict[int, str] = {}  # body line index -> label
-    weak_found: dict[int, str] = {}
-    line_starts = doc.line_starts
-    body_offset = doc.body_offset
-
-    def line_of(position: int) -> int:  # body line index of a body offset
-        return bisect_right(line_starts, body_offset + position) - 1 - base
-
-    searches: list[tuple[re.Pattern, tuple[str, ...] | str]] = [(p, "custom pattern") for p in custom]
-    if builtin:
-        combined, labels, template, whole_line, weak = _builtin()
-        if _may_have_triggers(body):
-            folded = body.casefold()
-            if any(trigger in folded for trigger in _SEARCH_TRIGGERS):
-                searches.insert(0, (combined, labels))
-    for pattern, label_of in searches:
-        for match in pattern.finditer(body):
-            index = line_of(match.start())
-            if index in fenced or index in found:
-                continue
-            if isinstance(label_of, str):
-                found[index] = label_of
-            else:
-                group = next(name for name, value in match.groupdict().items() if value is not None)
-                found[index] = label_of[int(group[1:])]
-    if builtin and ("?" in body or "date(" in body):
-        for match in template.finditer(body):
-            index = line_of(match.start())
-            if index in fenced or index in indented or index in found:
-                continue
-            found[index] = "template code"
-    if builtin:
-        for index, line in enumerate(lines):
-            if len(line) > 2 * _SHORT or index in found or index in fenced:
-                continue
-            stripped = line.strip().lstrip(">").strip()
-            if not stripped or len(stripped) > _SHORT or stripped.startswith("#"):
-                continue
-            label = _whole_line(stripped, whole_line)
-            if label is not None:
-                found[index] = label
-            else:
-                for weak_label, pattern in weak:
-                    if pattern.fullmatch(stripped):
-                        weak_found[index] = weak_label
-                        break
-                else:
-                    if _WIDGETS.fullmatch(stripped):
-                        weak_found[index] = "like/share widget"
+    # nothing inside fenced code counts; template code does not count in indented code either
+    found = {i: label for i, label in found.items() if i not in fenced}
+    for index, label in template_found.items():
+        if index not in fenced and index not in indented and index not in found:
+            found[index] = label
+    for index, label in line_found.items():
+        if index not in fenced and index not in found:
+            found[index] = label
+    weak_found = {i: label for i, label in weak_found.items() if i not in fenced and i not in found}
 
     if not found:
         return

@@ -114,15 +114,20 @@ def _json_default(value: Any) -> Any:
 
 def file_digest(path: str) -> bytes | None:
     """BLAKE2b of the file's bytes; None when it cannot be read or is too large to cache."""
+    data = _read_cacheable(path)
+    return None if data is None else hashlib.blake2b(data, digest_size=20).digest()
+
+
+def _read_cacheable(path: str) -> bytes | None:
+    """The file's bytes; None when it cannot be read or is too large to cache."""
     try:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_CACHED_FILE:
                 return None
-            data = handle.read()
+            return handle.read()
     except OSError:
         return None
-    return hashlib.blake2b(data, digest_size=20).digest()
 
 
 def _dependency_state(path: str) -> tuple[str, int, int] | None:
@@ -325,8 +330,12 @@ def lint_and_pack(sources: list[Any], plan: Any) -> list[tuple[bytes | None, byt
 
     items: list[tuple[bytes | None, bytes | None, Any]] = []
     for source in sources:
-        digest = file_digest(source.path)
-        result = runner.lint_file(source, plan)
+        # one read: the digest and the lint see the same bytes
+        data = _read_cacheable(source.path)
+        if data is None:
+            digest, result = None, runner.lint_file(source, plan)
+        else:
+            digest, result = hashlib.blake2b(data, digest_size=20).digest(), runner.lint_file(source, plan, data)
         if digest is None or _has_read_problem(result):
             items.append((digest, None, result))
         else:

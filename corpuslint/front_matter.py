@@ -202,6 +202,8 @@ def _yaml_loader() -> type:
 
 
 def _load_yaml(fm: FrontMatter) -> None:
+    if _load_simple_yaml(fm):
+        return
     import yaml
 
     loader = _yaml_loader()(fm.raw)
@@ -219,6 +221,135 @@ def _load_yaml(fm: FrontMatter) -> None:
         fm.error = (fm.raw_line, 1, f"front matter is not valid YAML: {exc}")
     finally:
         loader.dispose()
+
+
+# --- YAML: the common shape, without the event stream -------------------------------------------
+#
+# Most front matter is a block mapping of `key: scalar` lines and `key:` lines followed by a block
+# sequence of scalars (`  - item`). `_load_simple_yaml` reads exactly that shape line by line and
+# gives the same data, positions, duplicates and strings as the builder below; anything else
+# (comments, flow collections, anchors, tags, multi-line or escaped scalars, nested mappings,
+# tabs, numbers, unusual keys) makes it give up, and the builder reads the text from the start.
+
+_SIMPLE_KEY = re.compile(r"([A-Za-z_$][A-Za-z0-9_$.-]*):(?: +|$)")
+_SIMPLE_ITEM = re.compile(r"( *)- +")
+# characters that are not a plain scalar's first character, or that need the full parser
+_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NEEDS_PARSER = re.compile(
+    r"[#\t\r\\\x85\u2028\u2029\ufeff]|[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_MAX_SIMPLE_LINES = 5_000  # well under MAX_VALUES values
+_resolver: Any = None
+
+
+def _simple_scalar(text: str) -> tuple[bool, Any] | None:
+    """(is_string, value) of a one-line scalar as the builder makes it; None: not the simple shape."""
+    first = text[0]
+    if first == '"' or first == "'":
+        if len(text) < 2 or text[-1] != first or first in text[1:-1]:
+            return None
+        return True, text[1:-1]
+    if first in _PLAIN_FIRST or ": " in text or text[-1] == ":":
+        return None
+    global _resolver
+    if _resolver is None:
+        import yaml
+
+        _resolver = yaml.resolver.Resolver()
+        _resolver.ScalarNode = yaml.ScalarNode
+    tag = _resolver.resolve(_resolver.ScalarNode, text, (True, False))
+    if tag == _STR_TAG:
+        return True, text
+    if tag == _TIMESTAMP_TAG:
+        return True, text  # kept as written (see _yaml_loader)
+    if tag == _NULL_TAG:
+        return False, None
+    if tag == _BOOL_TAG:
+        return False, _BOOL_VALUES[text.lower()]
+    return None  # numbers and the rest: the constructor's business
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_BOOL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+
+
+def _load_simple_yaml(fm: FrontMatter) -> bool:
+    """Load `fm.raw` when it has the simple shape (see above) and return True; else change nothing
+    and return False."""
+    raw = fm.raw
+    if _NEEDS_PARSER.search(raw):
+        return False
+    lines = raw.split("\n")
+    if len(lines) > _MAX_SIMPLE_LINES:
+        return False
+    base = fm.raw_line
+    data: dict[str, Any] = {}
+    positions: dict[JsonPath, tuple[int, int]] = {}
+    duplicates: list[tuple[JsonPath, int, int]] = []
+    strings: list[tuple[JsonPath, int, int, str]] = []
+    key_match = _SIMPLE_KEY.match
+    item_match = _SIMPLE_ITEM.match
+    items: list[Any] | None = None  # the sequence being read, after a `key:` line
+    item_indent = -1
+    pending: str | None = None  # a `key:` with no value yet: null, or the sequence that follows
+    for index, line in enumerate(lines):
+        text = line.rstrip(" ")
+        if not text:
+            continue
+        if text[0] == " " or text[0] == "-":
+            if pending is None:
+                return False
+            match = item_match(text)
+            if match is None:
+                return False
+            indent = len(match.group(1))
+            if items is None:
+                items, item_indent = [], indent
+                data[pending] = items
+            elif indent != item_indent:
+                return False
+            scalar = _simple_scalar(text[match.end() :])
+            if scalar is None:
+                return False
+            path = (pending, len(items))
+            line_no, column = base + index, match.end() + 1
+            if scalar[0]:
+                strings.append((path, line_no, column, scalar[1]))
+            positions.setdefault(path, (line_no, column))
+            items.append(scalar[1])
+            continue
+        match = key_match(text)
+        if match is None:
+            return False
+        if pending is not None and items is None:
+            data[pending] = None
+        pending, items = None, None
+        key = match.group(1)
+        if len(key) > 1000:  # YAML's limit on a simple key
+            return False
+        path = (key,)
+        if key in data:
+            duplicates.append((path, base + index, 1))
+        positions.setdefault(path, (base + index, 1))
+        rest = text[match.end() :]
+        if not rest:
+            pending = key
+            continue
+        scalar = _simple_scalar(rest)
+        if scalar is None:
+            return False
+        if scalar[0]:
+            strings.append((path, base + index, match.end() + 1, scalar[1]))
+        data[key] = scalar[1]
+    if pending is not None and items is None:
+        data[pending] = None
+    fm.data = data
+    fm.positions.update(positions)
+    fm.duplicates.extend(duplicates)
+    fm.strings.extend(strings)
+    return True
 
 
 class _Frame:

@@ -60,8 +60,6 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpuslint.lines import line_starts
-
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -466,7 +464,9 @@ def _definition_end(body: str, count: int, line: int, position: int, has_content
 
 def _assemble(doc: Document, body: str, raw: _Raw, fast: bool) -> FootnoteIndex:
     base = doc.body_offset
-    body_line_starts = None
+    # the body starts a line: its line starts are the document's from doc.body_line on
+    starts = doc.line_starts
+    first_line = doc.body_line
     references = []
     for start, end in raw[0]:
         label = body[start + 2 : end - 1]
@@ -476,9 +476,8 @@ def _assemble(doc: Document, body: str, raw: _Raw, fast: bool) -> FootnoteIndex:
     for start, end_line in raw[1]:
         close = body.index("]", start + 2)
         label = body[start + 2 : close]
-        if body_line_starts is None:
-            body_line_starts = line_starts(body)
-        stop = body_line_starts[end_line] if end_line < len(body_line_starts) else len(body)
+        at = first_line + end_line
+        stop = starts[at] - base if at < len(starts) else len(body)
         while stop > close + 2 and body[stop - 1] in " \t\n":
             stop -= 1
         line, column = doc.position(base + start)

@@ -135,6 +135,7 @@ MAX_SEGMENTS = 8
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def normalize_title(text: str) -> str:
     """NFKC, case folded, without punctuation, symbols, whitespace and control characters.
 
@@ -251,6 +252,7 @@ def is_title_text(text: str, url: str) -> bool:
     return not lowered.startswith(("http://", "https://", "www.", "//"))
 
 
+@lru_cache(maxsize=65536)  # a corpus cites the same URLs many times over
 def url_key(url: str) -> str:
     """A URL for comparing citations: scheme and host lower case, default port, fragment and a
     trailing slash dropped."""

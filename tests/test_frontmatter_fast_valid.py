@@ -92,3 +92,57 @@ def test_unknown_keywords_disable_the_predicate():
     ):
         assert _compile_valid(schema, validator) is None, schema
     assert _fast_valid(Draft4Validator({"type": "string"})) is None
+
+
+PIECES = [
+    "YYYY",
+    "yyyy",
+    "-MM",
+    "-DD",
+    "HH:mm",
+    "TODO",
+    "TODOIST",
+    "TBD",
+    "FIXME",
+    "lorem  ipsum",
+    "Lorem Ipsum",
+    "{{ .Title }}",
+    "{{",
+    "}}",
+    "<INSERT TITLE>",
+    "<image_url>",
+    "<your summary here>",
+    "<b>",
+    "<a href=x>",
+    "待定",
+    "CHANGE ME",
+    "x",
+    "_",
+    " ",
+    "1",
+    "年",
+    "\n",
+    "<",
+    ">",
+    "a",
+    "Z",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=6).map("".join),
+    st.booleans(),
+    st.sampled_from([(), ("待定", "CHANGE ME")]),
+)
+def test_placeholder_prefilter_finds_what_the_patterns_find(value, builtin, extra):
+    from corpuslint.rules.frontmatter import _matches, _placeholder_patterns, _placeholder_prefilter
+
+    prefilter = _placeholder_prefilter(builtin, extra)
+    patterns = _placeholder_patterns(builtin, extra)
+    if prefilter is None:
+        assert not patterns
+        return
+    if prefilter.search(value) is None:
+        assert _matches(patterns, value) == []
+    assert _placeholder_prefilter(True, (r"\[\[.*?\]\]",)) is None

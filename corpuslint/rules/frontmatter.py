@@ -537,6 +537,30 @@ def _placeholder_patterns(builtin: bool, extra: tuple[str, ...]) -> list[re.Patt
     return patterns
 
 
+_PREFILTER_CACHE: dict[tuple[bool, tuple[str, ...]], re.Pattern[str] | None] = {}
+
+
+def _placeholder_prefilter(builtin: bool, extra: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches somewhere in a value if and only if one of the placeholder patterns
+    does (the alternation of them all): most values hold none, and one search is cheaper than
+    one per pattern. None when an option is a regular expression (its groups would be renumbered)."""
+    key = (builtin, extra)
+    if key not in _PREFILTER_CACHE:
+        sources = list(_BUILTIN_PLACEHOLDERS) if builtin else []
+        combined: re.Pattern[str] | None = None
+        if all(_WORD.match(entry) for entry in extra):
+            sources += [rf"{_B}{re.escape(entry)}{_E}" for entry in extra]
+            parts = [
+                f"(?i:{source[4:]})" if source.startswith("(?i)") else f"(?:{source})" for source in sources
+            ]
+            try:
+                combined = re.compile("|".join(parts)) if parts else None
+            except re.error:  # pragma: no cover - every part compiles alone
+                combined = None
+        _PREFILTER_CACHE[key] = combined
+    return _PREFILTER_CACHE[key]
+
+
 def _option_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -593,12 +617,15 @@ def template_placeholder(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
         return
     options = ctx.options or {}
     builtin = options.get("builtin", True)
-    patterns = _placeholder_patterns(
-        True if builtin is None else bool(builtin), _option_list(options.get("placeholders"))
-    )
+    builtin = True if builtin is None else bool(builtin)
+    extra = _option_list(options.get("placeholders"))
+    patterns = _placeholder_patterns(builtin, extra)
     if not patterns:
         return
+    prefilter = _placeholder_prefilter(builtin, extra)
     for path, line, column, value in fm.strings:
+        if prefilter is not None and prefilter.search(value) is None:
+            continue
         for start, end in _matches(patterns, value):
             found = value[start:end]
             shown = found if len(found) <= 40 else found[:37] + "..."

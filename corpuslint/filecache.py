@@ -335,7 +335,10 @@ def lint_and_pack(sources: list[Any], plan: Any) -> list[tuple[bytes | None, byt
         if data is None:
             digest, result = None, runner.lint_file(source, plan)
         else:
-            digest, result = hashlib.blake2b(data, digest_size=20).digest(), runner.lint_file(source, plan, data)
+            digest, result = (
+                hashlib.blake2b(data, digest_size=20).digest(),
+                runner.lint_file(source, plan, data),
+            )
         if digest is None or _has_read_problem(result):
             items.append((digest, None, result))
         else:

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from corpuslint import __version__
+from corpuslint import __version__, cachedir
 
 CACHE_DIR_NAME = ".corpuslint_cache"
 DB_NAME = "results.sqlite"
@@ -151,13 +151,7 @@ class FileCache:
     # -- database ---------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        gitignore = self.directory.parent / ".gitignore"
-        if not gitignore.exists():
-            try:
-                gitignore.write_text("# created by corpuslint\n*\n", encoding="utf-8")
-            except OSError:
-                pass
+        cachedir.prepare(self.directory, self.directory.parent)
         connection = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")

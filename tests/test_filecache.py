@@ -226,3 +226,9 @@ def test_results_that_depend_on_todays_date_are_keyed_by_it(monkeypatch):
     monkeypatch.setattr(datetime, "date", Tomorrow)
     assert filecache.config_key(with_ct002) != before[0]
     assert filecache.config_key(without) == before[1]
+
+
+def test_the_cache_directory_ignores_itself_in_git(corpus, cli):
+    root = corpus({"corpuslint.toml": "", "a.md": "x\n"})
+    cli("check", "--no-links", ".", cwd=root)
+    assert (root / ".corpuslint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"

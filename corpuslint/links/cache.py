@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from corpuslint import cachedir
 from corpuslint.links.checker import OK, PERMANENT, SOFT404, LinkResult
 from corpuslint.links.settings import LinkSettings
 
@@ -50,13 +51,7 @@ class LinkCache:
     # --- connection ---------------------------------------------------------------------------
 
     def _open(self) -> sqlite3.Connection:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        gitignore = self.directory / ".gitignore"
-        if not gitignore.exists():
-            try:
-                gitignore.write_text("# created by corpuslint\n*\n", encoding="utf-8")
-            except OSError:
-                pass
+        cachedir.prepare(self.directory)
         db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None)
         db.execute("PRAGMA busy_timeout = 10000")
         db.execute("PRAGMA journal_mode = WAL")

@@ -302,12 +302,12 @@ def _check(args: argparse.Namespace) -> int:
             fixed = run_fixes(sources, report, config, options, unsafe=args.unsafe_fixes, write=not args.diff)
             if args.diff:
                 sys.stdout.write(fixed.diff())
-                print(f"Would fix {fixed.count} problems in {len(fixed.files)} files.", file=sys.stderr)
+                print(f"Would fix {_fix_summary(fixed.count, len(fixed.files))}.", file=sys.stderr)
                 return EXIT_PROBLEMS if fixed.files else EXIT_OK
             if fixed.files:
                 report = run(sources, config, options)
             if fixed.files and not args.quiet:
-                print(f"Fixed {fixed.count} problems in {len(fixed.files)} files.", file=sys.stderr)
+                print(f"Fixed {_fix_summary(fixed.count, len(fixed.files))}.", file=sys.stderr)
     except ConfigError as exc:
         return _error(str(exc))
 
@@ -352,6 +352,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_OK
     return EXIT_PROBLEMS if report.errors else EXIT_OK
+
+
+def _fix_summary(problems: int, files: int) -> str:
+    return f"{problems} problem{'' if problems == 1 else 's'} in {files} file{'' if files == 1 else 's'}"
 
 
 def _display_lines(path: str) -> list[str]:

@@ -118,7 +118,7 @@ def test_fix_end_to_end_is_idempotent_and_leaves_front_matter_and_code(corpus, c
     clean_stat = (root / "clean.md").stat()
     result = cli("check", "--isolated", "--no-links", "--select", "TY,SR", "--fix", ".", cwd=root)
     assert result.code == 0  # what remains are warnings
-    assert "Fixed 4 problems in 1 files." in result.err
+    assert "Fixed 4 problems in 1 file." in result.err
     text = (root / "a.md").read_text(encoding="utf-8")
     assert (
         text == FRONT + BODY.replace("昨晚, 微软”叛逃”了:真的吗?", "昨晚，微软“叛逃”了：真的吗？") + TRAILER

@@ -107,7 +107,7 @@ def test_diff_shows_the_fixes_and_writes_nothing(corpus, cli):
     assert "--- a/a.md\n+++ b/a.md\n" in result.out
     assert "+昨晚，微软“叛逃”了：真的吗？\n" in result.out
     assert "clean.md" not in result.out
-    assert "Would fix 4 problems in 1 files." in result.err
+    assert "Would fix 4 problems in 1 file." in result.err
     assert read(root / "a.md") == before
     clean = cli("check", "--isolated", "--no-links", "--select", "TY,SR", "--diff", "clean.md", cwd=root)
     assert clean.code == 0 and clean.out == ""

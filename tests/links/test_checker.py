@@ -337,39 +337,6 @@ def test_refused_is_retried_once_only(fast):
 # --- LK003 carries a fix ---------------------------------------------------------------------------
 
 
-def test_permanent_redirect_fix_end_to_end(server, corpus, cli):
-    import json
-
-    moved = server.url("127.0.0.2", "/moved/301/p/new-home")
-    bare = server.url("127.0.0.2", "/moved/308/ok") + "#part"
-    root = corpus(
-        {
-            "corpuslint.toml": "[links]\nallow_private = true\ntimeout = 3\n",
-            "a.md": f"""
-                ---
-                title: 测试
-                ---
-
-                正文[^1][^2]。
-
-                [^1]: 某某（2025/6/17）。[标题]({moved})。来源。
-                [^2]: 某某 {bare}。来源。
-                """,
-        }
-    )
-    report = ("check", "--links-only", "--no-cache", "--select", "LK", "--output-format", "json", "a.md")
-    first = cli(*report, cwd=root)
-    found = [d for d in json.loads(first.out) if d["code"] == "LK003"]
-    assert [(d["line"], d["fixable"]) for d in found] == [(7, True), (8, True)], first
-    fixed = cli("check", "--links-only", "--no-cache", "--select", "LK", "--fix", "a.md", cwd=root)
-    text = (root / "a.md").read_text(encoding="utf-8")
-    assert f"[标题]({server.url('127.0.0.2', '/p/new-home')})。来源。" in text, fixed
-    assert f"某某 {server.url('127.0.0.2', '/ok')}#part。来源。" in text
-    assert moved not in text
-    again = cli(*report, cwd=root)
-    assert json.loads(again.out) == [] and again.code == 0
-
-
 def test_redirect_fix_only_where_the_url_is_literal():
     from corpuslint.document import Document
     from corpuslint.links.extract import extract_links

@@ -175,7 +175,7 @@ class _TooBig(Exception):
 
 # --- YAML -------------------------------------------------------------------------------------
 
-_yaml_loader_class: Any = None
+_yaml_loader_classes: dict[bool, Any] = {}
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _VALUE_TAG = "tag:yaml.org,2002:value"
@@ -183,13 +183,14 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!", None}
 
 
-def _yaml_loader() -> type:
-    """A safe loader (libyaml when available) that keeps timestamps as the author wrote them."""
-    global _yaml_loader_class
-    if _yaml_loader_class is None:
+def _yaml_loader(pure: bool = False) -> type:
+    """A safe loader (libyaml unless `pure`, or when it is missing) that keeps timestamps as the
+    author wrote them."""
+    cached = _yaml_loader_classes.get(pure)
+    if cached is None:
         import yaml
 
-        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        base = yaml.SafeLoader if pure else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
         class Loader(base):  # type: ignore[misc, valid-type]
             pass
@@ -197,19 +198,33 @@ def _yaml_loader() -> type:
         Loader.add_constructor(
             "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
         )
-        _yaml_loader_class = Loader
-    return _yaml_loader_class
+        cached = _yaml_loader_classes[pure] = Loader
+    return cached
 
 
 def _load_yaml(fm: FrontMatter) -> None:
     if _load_simple_yaml(fm):
         return
+    if not _build_yaml(fm, _yaml_loader()):
+        # libyaml (in PyYAML >= 6.0.4) scans a flow collection ahead and stops at 1000 levels
+        # with its own error before the builder sees an event; PyYAML's own scanner hands the
+        # events over sooner, so the builder's depth limit applies as to any other nesting.
+        fm.positions.clear()
+        fm.duplicates.clear()
+        fm.strings.clear()
+        _build_yaml(fm, _yaml_loader(pure=True))
+
+
+def _build_yaml(fm: FrontMatter, loader_class: type) -> bool:
+    """Build `fm.data` or set `fm.error`; False when libyaml gave up on the nesting depth."""
     import yaml
 
-    loader = _yaml_loader()(fm.raw)
+    loader = loader_class(fm.raw)
     try:
         _YamlBuilder(fm, loader).run()
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in (exc.problem or "") and loader_class is not _yaml_loader(pure=True):
+            return False
         mark = exc.problem_mark or exc.context_mark
         line = fm.raw_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else 1
@@ -221,6 +236,7 @@ def _load_yaml(fm: FrontMatter) -> None:
         fm.error = (fm.raw_line, 1, f"front matter is not valid YAML: {exc}")
     finally:
         loader.dispose()
+    return True
 
 
 # --- YAML: the common shape, without the event stream -------------------------------------------

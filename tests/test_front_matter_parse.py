@@ -290,3 +290,16 @@ def test_a_repeated_keys_value_is_located_at_its_last_occurrence():
     fm = front_matter.load(fm)
     assert fm.data["tags"] == "b"
     assert fm.position(("tags",)) == (3, 1)
+
+
+@pytest.mark.parametrize("levels", [100, 999, 1001, 5000])
+def test_flow_nesting_is_reported_the_same_below_and_past_libyamls_own_limit(levels):
+    # libyaml (PyYAML 6.0.4) stops at 1000 flow levels with its own error: corpuslint's must win
+    fm = fm_of("---\ntitle: T\nlist: [1, 2]\na: " + "[" * levels + "]" * levels + "\n---\n")
+    assert fm.error == (4, 3 + MAX_DEPTH, f"front matter nests deeper than {MAX_DEPTH} levels")
+
+
+def test_flow_nesting_past_libyamls_limit_keeps_no_partial_positions():
+    fm = fm_of("---\ntitle: T\na: " + "{k: " * 2000 + "v" + "}" * 2000 + "\n---\n")
+    assert fm.error[2] == f"front matter nests deeper than {MAX_DEPTH} levels"
+    assert fm.data is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,6 +15,8 @@ from corpuslint.lines import line_starts
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from corpuslint.markdown import Parsed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -72,23 +75,9 @@ class Document:
     @classmethod
     def read(cls, path: str, display: str | None = None, *, linkify: bool = False) -> Document:
         shown = display or path
-        try:
-            size = os.path.getsize(path)
-            if size > MAX_FILE_BYTES:
-                problem = ReadProblem(
-                    "IO002",
-                    1,
-                    1,
-                    f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
-                    "it was not linted",
-                )
-                return cls(shown, "", read_problem=problem)
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            return cls(
-                shown, "", read_problem=ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror}")
-            )
+        data = read_bytes(path)
+        if isinstance(data, ReadProblem):
+            return cls(shown, "", read_problem=data)
         return cls.from_bytes(shown, data, linkify=linkify)
 
     # --- text geometry ------------------------------------------------------------------------
@@ -121,7 +110,59 @@ class Document:
         return self.text.count("\n", 0, self.body_offset)
 
     @cached_property
-    def tokens(self) -> list[Token]:
+    def markdown(self) -> Parsed:
+        """The one parse of the body (corpuslint.markdown), offsets into `text`."""
         from corpuslint.markdown import parse
 
+        return parse(self)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """Deprecated: markdown-it-py tokens, until the last rule reading them moves to `markdown`."""
+        from corpuslint.markdown._markdown_it import parse
+
         return parse(self.body, linkify=self.linkify)
+
+
+def read_bytes(path: str, limit: int | None = None) -> bytes | ReadProblem:
+    """The bytes of the regular file at `path` (a symlink to one is fine), at most `limit`.
+
+    Anything else (a FIFO, a device, a socket, a directory, or a symlink to one) is an IO002
+    problem found before the file is opened, so it can neither block nor read without end
+    (a `*.md` link to /dev/zero). The file is opened non-blocking and checked again through its
+    descriptor (it may have been swapped since), and the limit counts the bytes actually read,
+    not the size the file system reports (0 for /dev/zero and /proc files).
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return _not_regular(path)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(descriptor, "rb", closefd=True) as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return _not_regular(path)
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        return ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > limit:
+        message = f"file is over the {limit / 1048576:g} MiB limit; it was not linted"
+        return ReadProblem("IO002", 1, 1, message)
+    return data
+
+
+def _not_regular(path: str) -> ReadProblem:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return ReadProblem("IO002", 1, 1, f"not a regular file ({kind}); it was not read")
+
+
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)

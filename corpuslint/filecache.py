@@ -22,8 +22,16 @@ and a corrupt database is moved aside and rebuilt.
 Memory does not grow with the corpus: results are handed on as they come (in the order of the
 files), cached payloads are read `BATCH` at a time, and new rows are written `BATCH` at a time.
 A missed file is hashed and its result packed in the worker process that lints it, so the main
-process only unpickles and writes; a file whose rows are all missing (a cold run) is not hashed
+process only decodes and writes; a file whose rows are all missing (a cold run) is not hashed
 in the main process at all.
+
+The database is a file in the corpus, so a row is treated as untrusted data: results are stored
+as JSON (`resultcodec`) and rebuilt only from values of the expected shape; a row that does not
+validate is a miss. Nothing in a row can make corpuslint run code. A cache directory, database or
+journal that is a symlink is not used (nothing is written through it). A database damaged past
+its first page (SQLite reports "malformed" only when a query reaches the bad page) is moved aside
+on the first such error and rebuilt by the same run's writes. A run with nothing to write does
+not create the directory.
 
 The links phase is not cached here: it has its own cache of URL results.
 """
@@ -34,7 +42,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import pickle
 import sqlite3
 import sys
 import time
@@ -43,21 +50,22 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from corpuslint import __version__, cachedir
+from corpuslint import __version__, cachedir, resultcodec
+from corpuslint.cachedir import CACHE_DIR_NAME  # noqa: F401  (re-exported)
 
-CACHE_DIR_NAME = ".corpuslint_cache"
 DB_NAME = "results.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: JSON payloads (1 was pickle)
 BATCH = 500  # SQLite host parameters per query
 BUSY_TIMEOUT_MS = 10_000
 STALE_SECONDS = 30 * 24 * 3600  # rows of other configurations unused this long are dropped
 MAX_CACHED_FILE = 10 * 1024 * 1024  # larger files are left to the runner (IO002)
 
 
-def cache_dir(config: Any) -> Path:
-    """`.corpuslint_cache/files` next to the config file, or in the working directory without one."""
-    base = Path(config.root) if getattr(config, "path", None) else Path.cwd()
-    return base / CACHE_DIR_NAME / "files"
+def cache_dir(config: Any, root: str | os.PathLike[str] | None = None) -> Path:
+    """The per-file cache's directory: `files` under the cache directory (`cachedir.resolve`:
+    `root` as given by --cache-dir, else CORPUSLINT_CACHE_DIR, else next to the config)."""
+    config_root = getattr(config, "root", None) if getattr(config, "path", None) else None
+    return cachedir.resolve(config_root, root) / cachedir.FILES_DIR
 
 
 _code_fingerprint: str | None = None
@@ -119,15 +127,11 @@ def file_digest(path: str) -> bytes | None:
 
 
 def _read_cacheable(path: str) -> bytes | None:
-    """The file's bytes; None when it cannot be read or is too large to cache."""
-    try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_CACHED_FILE:
-                return None
-            return handle.read()
-    except OSError:
-        return None
+    """The file's bytes; None when it cannot be read, is not a regular file or is too large."""
+    from corpuslint.document import ReadProblem, read_bytes
+
+    data = read_bytes(path, MAX_CACHED_FILE)
+    return None if isinstance(data, ReadProblem) else data
 
 
 def _dependency_state(path: str) -> tuple[str, int, int] | None:
@@ -147,11 +151,21 @@ class FileCache:
         self.key = key
         self.hits = 0
         self.misses = 0
+        self.rebuilt = False  # a damaged database was moved aside during this run
+
+    def _files(self) -> list[Path]:
+        """What the cache writes: its directories, the database and SQLite's companion files."""
+        return [
+            self.directory.parent,
+            self.directory,
+            *(Path(str(self.path) + suffix) for suffix in cachedir.SQLITE_SUFFIXES),
+        ]
 
     # -- database ---------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         cachedir.prepare(self.directory, self.directory.parent)
+        cachedir.check_not_symlinks(*self._files())
         connection = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
@@ -163,8 +177,11 @@ class FileCache:
         )
         return connection
 
-    def _open(self) -> sqlite3.Connection | None:
-        """Open (creating) the database; a corrupt one is moved aside and rebuilt once."""
+    def _open(self, *, create: bool = True) -> sqlite3.Connection | None:
+        """Open the database (creating it with `create`); a corrupt one is moved aside and
+        rebuilt once. None when there is none (and not `create`) or it cannot be used."""
+        if not create and not (self.path.is_file() and not cachedir.is_symlink(self.path)):
+            return None
         for attempt in range(2):
             try:
                 connection = self._connect()
@@ -178,8 +195,26 @@ class FileCache:
                 return None
         return None
 
+    def _damaged(self, exc: sqlite3.DatabaseError, connection: sqlite3.Connection | None) -> None:
+        """After an error in a query: a database found corrupt is closed and moved aside (once),
+        so this run's writes start a new one."""
+        if self.rebuilt or not _looks_corrupt(exc):
+            return
+        if connection is not None:
+            try:
+                connection.close()
+            except sqlite3.Error:
+                pass
+        self.rebuilt = True
+        self._move_aside()
+
     def _move_aside(self) -> None:
         stamp = f"{os.getpid()}-{time.time_ns()}"
+        for old in self.directory.glob(f"{DB_NAME}.corrupt-*"):  # keep the latest one only
+            try:
+                old.unlink()
+            except OSError:
+                pass
         for suffix in ("", "-wal", "-shm"):
             old = Path(str(self.path) + suffix)
             try:
@@ -192,7 +227,9 @@ class FileCache:
 
     def _select(self, columns: str, paths: list[str]) -> Iterator[tuple]:
         """This configuration's rows for `paths` (BATCH paths per query); nothing on any error."""
-        connection = self._open()
+        if self.rebuilt:
+            return
+        connection = self._open(create=False)
         if connection is None:
             return
         try:
@@ -203,7 +240,8 @@ class FileCache:
                     f"SELECT path, {columns} FROM results WHERE config = ? AND path IN ({marks})",
                     [self.key, *batch],
                 ).fetchall()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc, connection)
             return
         finally:
             connection.close()
@@ -219,8 +257,8 @@ class FileCache:
     def store(self, rows: list[tuple[str, str, bytes, bytes]], *, prune: bool = True) -> None:
         """Write (path, display, digest, payload) rows in one transaction; failures are ignored.
         With `prune`, rows of other configurations unused for STALE_SECONDS are dropped too."""
-        if not rows and not prune:
-            return
+        if not rows and (not prune or not self.path.is_file()):
+            return  # nothing to write: a run that caches nothing creates nothing
         connection = self._open()
         if connection is None:
             return
@@ -245,11 +283,12 @@ class FileCache:
                     "DELETE FROM results WHERE config != ? AND written < ?", (self.key, now - STALE_SECONDS)
                 )
             connection.execute("COMMIT")
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
             try:
                 connection.execute("ROLLBACK")
             except sqlite3.DatabaseError:
                 pass
+            self._damaged(exc, None)
 
     # -- the run ----------------------------------------------------------------------------
 
@@ -308,6 +347,11 @@ class FileCache:
                     writer = self._open() or False
                 if writer:
                     self._write(writer, rows, prune=False)
+                    if self.rebuilt:  # the database was damaged: write to a new one from now on
+                        writer.close()
+                        writer = self._open() or False
+                        if writer:
+                            self._write(writer, rows, prune=False)
                 rows = []
             yield result
         if writer:
@@ -315,6 +359,8 @@ class FileCache:
             writer.close()
         elif writer is None:
             self.store(rows)
+            if self.rebuilt and rows and not self.path.is_file():
+                self.store(rows)  # the first attempt found the damage and moved it aside
 
 
 def lint_and_pack(sources: list[Any], plan: Any) -> list[tuple[bytes | None, bytes | None, Any]]:
@@ -344,25 +390,19 @@ def _has_read_problem(result: Any) -> bool:
     return any(d.code == "IO002" for d in getattr(result, "diagnostics", ()))
 
 
-COMPRESS_ABOVE = 4096  # bytes of pickle: smaller payloads are stored as they are
-
-
 def _pack(result: Any) -> bytes:
     dependencies = [
         state for state in map(_dependency_state, getattr(result, "dependencies", ()) or ()) if state
     ]
-    data = pickle.dumps((dependencies, result), protocol=pickle.HIGHEST_PROTOCOL)
-    # zlib's set-up costs more than pickling a small result; a pickle starts with 0x80, zlib with 0x78
-    return zlib.compress(data, 1) if len(data) > COMPRESS_ABOVE else data
+    return resultcodec.encode(result, dependencies)
 
 
 def _unpack(payload: bytes, *, check: bool = True) -> Any | None:
-    """The stored result, or None when it is unreadable or (with `check`) one of its dependencies
-    changed."""
+    """The stored result, or None when it does not validate (a damaged or crafted row: a miss)
+    or (with `check`) one of its dependencies changed."""
     try:
-        data = payload if payload[:1] == b"\x80" else zlib.decompress(payload)
-        dependencies, result = pickle.loads(data)
-    except Exception:  # noqa: BLE001  (a damaged row is a miss, whatever the damage)
+        result, dependencies = resultcodec.decode(payload)
+    except resultcodec.BadPayload:
         return None
     if check:
         for path, size, mtime_ns in dependencies:
@@ -376,8 +416,9 @@ def _looks_corrupt(exc: sqlite3.DatabaseError) -> bool:
     return "malformed" in text or "not a database" in text or "file is encrypted" in text or "corrupt" in text
 
 
-def open_for(config: Any, plan: Any) -> FileCache:
-    return FileCache(cache_dir(config), config_key(plan))
+def open_for(config: Any, plan: Any, root: str | os.PathLike[str] | None = None) -> FileCache:
+    """The cache of a run; `root`: the cache directory from --cache-dir (see `cache_dir`)."""
+    return FileCache(cache_dir(config, root), config_key(plan))
 
 
 # -- sharding ---------------------------------------------------------------------------------

@@ -1,0 +1,163 @@
+"""A file's lint result as bytes for the per-file cache, and back: JSON, zlib-compressed when large.
+
+The cache database is just a file in the corpus: anyone who can commit to a repository can
+put rows in it, and every part of a row's key can be computed offline. So a stored row is data
+that is checked, never code that is run (the cache used to hold pickles: unpickling a crafted
+row runs whatever it names). `decode` rebuilds a result only from JSON values of the expected
+shape, type by type; anything else (wrong shape, wrong types, too deep, too large, not JSON)
+raises `BadPayload`, which the cache counts as a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zlib
+from typing import Any
+
+from corpuslint.diagnostics import Diagnostic, Edit, Fix, Severity
+
+FORMAT = 1
+RAW, ZLIB = b"j", b"z"  # first byte of a payload
+COMPRESS_ABOVE = 4096  # bytes of JSON: smaller payloads are stored as they are
+MAX_DECODED = 64 * 1024 * 1024  # a payload that inflates beyond this is refused (zip bombs)
+
+
+class BadPayload(ValueError):
+    """A stored row that is not a result this version wrote."""
+
+
+# -- encoding ----------------------------------------------------------------------------------
+
+
+def encode(result: Any, dependencies: list[tuple[str, int, int]]) -> bytes:
+    suppressions = getattr(result, "suppressions", None)
+    data = {
+        "format": FORMAT,
+        "path": result.path,
+        "diagnostics": [_diagnostic(d) for d in result.diagnostics],
+        "links": [dataclasses.asdict(link) for link in result.links],
+        "suppressions": suppressions.to_data() if suppressions is not None else None,
+        "dependencies": [list(state) for state in dependencies],
+        "result_dependencies": list(getattr(result, "dependencies", ()) or ()),
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return ZLIB + zlib.compress(text, 1) if len(text) > COMPRESS_ABOVE else RAW + text
+
+
+def _diagnostic(d: Diagnostic) -> list[Any]:
+    fix = None
+    if d.fix is not None:
+        fix = [d.fix.message, [[e.start, e.end, e.replacement] for e in d.fix.edits], d.fix.safe]
+    return [d.path, d.line, d.column, d.code, int(d.severity), d.message, d.end_line, d.end_column, fix]
+
+
+# -- decoding ----------------------------------------------------------------------------------
+
+
+def decode(payload: bytes) -> tuple[Any, list[tuple[str, int, int]]]:
+    """(FileResult, dependency states) from a payload; BadPayload for anything else."""
+    try:
+        data = json.loads(_inflate(payload).decode("utf-8"))
+        return _result(data)
+    except BadPayload:
+        raise
+    except Exception as exc:  # noqa: BLE001  (JSON too deep, not UTF-8, a constructor's own check...)
+        raise BadPayload(f"{type(exc).__name__}: {exc}") from None
+
+
+def _inflate(payload: bytes) -> bytes:
+    if not isinstance(payload, bytes) or not payload:
+        raise BadPayload("empty or not bytes")
+    kind, body = payload[:1], payload[1:]
+    if kind == RAW:
+        return body
+    if kind != ZLIB:
+        raise BadPayload("unknown payload kind")
+    inflater = zlib.decompressobj()
+    data = inflater.decompress(body, MAX_DECODED)
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise BadPayload("payload too large or truncated")
+    return data
+
+
+def _result(data: Any) -> tuple[Any, list[tuple[str, int, int]]]:
+    from corpuslint.links.extract import LinkOccurrence
+    from corpuslint.runner import FileResult
+    from corpuslint.suppressions import Suppressions
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BadPayload("not a result of this format")
+    suppressions = data["suppressions"]
+    result = FileResult(
+        _str(data["path"]),
+        [_to_diagnostic(item) for item in _list(data["diagnostics"])],
+        [_to_link(LinkOccurrence, item) for item in _list(data["links"])],
+        None if suppressions is None else Suppressions.from_data(suppressions),
+        tuple(_str(p) for p in _list(data["result_dependencies"])),
+    )
+    dependencies = []
+    for item in _list(data["dependencies"]):
+        path, size, mtime_ns = _list(item, 3)
+        dependencies.append((_str(path), _int(size), _int(mtime_ns)))
+    return result, dependencies
+
+
+def _to_diagnostic(item: Any) -> Diagnostic:
+    path, line, column, code, severity, message, end_line, end_column, fix = _list(item, 9)
+    return Diagnostic(
+        _str(path),
+        _int(line),
+        _int(column),
+        _str(code),
+        Severity(_int(severity)),
+        _str(message),
+        _optional_int(end_line),
+        _optional_int(end_column),
+        None if fix is None else _to_fix(fix),
+    )
+
+
+def _to_fix(item: Any) -> Fix:
+    message, edits, safe = _list(item, 3)
+    if not isinstance(safe, bool):
+        raise BadPayload("fix.safe: expected a boolean")
+    parsed = []
+    for edit in _list(edits):
+        start, end, replacement = _list(edit, 3)
+        parsed.append(Edit(_int(start), _int(end), _str(replacement)))
+    return Fix(_str(message), tuple(parsed), safe)
+
+
+def _to_link(cls: type, item: Any) -> Any:
+    if not isinstance(item, dict):
+        raise BadPayload("link: expected an object")
+    names = {f.name for f in dataclasses.fields(cls)}
+    if set(item) != names:
+        raise BadPayload("link: unexpected fields")
+    for value in item.values():
+        if value is not None and type(value) not in (str, int, bool):
+            raise BadPayload("link: unexpected value type")
+    return cls(**item)
+
+
+def _list(value: Any, length: int | None = None) -> list[Any]:
+    if not isinstance(value, list) or (length is not None and len(value) != length):
+        raise BadPayload("expected a list" + (f" of {length}" if length is not None else ""))
+    return value
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise BadPayload("expected a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise BadPayload("expected an integer")
+    return value
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else _int(value)

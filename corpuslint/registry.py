@@ -40,6 +40,7 @@ class Rule:
     options: Mapping[str, Any]
     check: Callable[..., Iterable[Problem]] | None
     doc: str
+    distribution: str | None = None  # the plugin distribution that provides it; None: built in
 
     @property
     def summary(self) -> str:
@@ -51,6 +52,8 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
+_distribution: str | None = None  # set by corpuslint.plugins while a plugin's module registers rules
+_plugins_loaded = False
 
 
 def rule(
@@ -67,18 +70,32 @@ def rule(
 
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
         if code in _RULES:
-            raise ValueError(f"rule code {code} registered twice")
+            first, second = _RULES[code].distribution or "corpuslint", _distribution or "corpuslint"
+            raise ValueError(f"rule code {code} registered twice: by {first} and by {second}")
+        if _distribution is not None:
+            from corpuslint.plugins import check_registration
+
+            check_registration(code, phase, _distribution)
         doc = inspect.cleandoc(function.__doc__ or "")
         check = function if phase in ("document", "corpus") else None
-        _RULES[code] = Rule(code, name, severity, fixable, phase, dict(options or {}), check, doc)
+        _RULES[code] = Rule(
+            code, name, severity, fixable, phase, dict(options or {}), check, doc, _distribution
+        )
         return function
 
     return register
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every rule, by code, in code order."""
+    """Every rule, by code, in code order: the built-in ones and those of installed plugins."""
+    global _plugins_loaded
     import corpuslint.rules  # noqa: F401  (registers the rule modules)
+
+    if not _plugins_loaded:
+        from corpuslint.plugins import load_all
+
+        load_all()  # raises PluginError, every time, when a plugin cannot be used
+        _plugins_loaded = True
 
     return dict(sorted(_RULES.items()))
 

@@ -1,0 +1,435 @@
+"""The adapter from pyromark (pulldown-cmark) events to corpuslint's types. The only module that
+imports the parser: no rule ever sees a pyromark event.
+
+pulldown-cmark gives every event a UTF-8 byte range; they are converted to character offsets
+once (identity for ASCII text), in one sorted sweep over the distinct offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from corpuslint.markdown import types as t
+from corpuslint.markdown.autolinks import find_bare_urls
+
+_CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
+# A reference the parser left as text because no definition matches (GitHub shows it as text,
+# corpuslint reports it): `[^label]` over contiguous plain text.
+_CANDIDATE = re.compile(r"\[\^([^\[\]\s][^\[\]\n]{0,998})\]")
+_LABEL_END = re.compile(r"\]:")
+
+
+@lru_cache(maxsize=1)
+def _options() -> Any:
+    import pyromark
+
+    o = pyromark.Options
+    return (
+        o.ENABLE_TABLES
+        | o.ENABLE_FOOTNOTES
+        | o.ENABLE_STRIKETHROUGH
+        | o.ENABLE_TASKLISTS
+        | o.ENABLE_MATH
+        | o.ENABLE_GFM
+    )
+
+
+def raw_events(body: str) -> list:
+    import pyromark
+
+    return list(pyromark.events_with_range(body, options=_options()))
+
+
+def _offsets(body: str, events: list, base: int) -> dict[int, int] | None:
+    """Byte offset -> doc.text offset for every offset in `events`; None when they are equal
+    (up to `base`), i.e. for ASCII text."""
+    if body.isascii():
+        return None
+    points = sorted({point for _, span in events for point in (span["start"], span["end"])})
+    flags = body.encode().translate(_CONTINUATION)
+    result: dict[int, int] = {}
+    previous = 0
+    chars = base
+    count = flags.count
+    for point in points:
+        chars += point - previous - count(1, previous, point)
+        previous = point
+        result[point] = chars
+    return result
+
+
+class _Builder:
+    def __init__(self, text: str, base: int) -> None:
+        self.text = text
+        self.base = base
+        self.out = t.Parsed()
+        self.containers: list[t.Container] = []
+        self.inline: t.Inline | None = None
+        self.links: list[list[Any]] = []  # open links: [kind, start, end, dest, text parts]
+        self.image: list[Any] | None = None
+        self.image_depth = 0
+        self.autolink_depth = 0
+        self.row = -1
+        self.next_id = 0
+        self.loose = False
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def open_container(self, kind: str, start: int, end: int, label: str | None = None) -> None:
+        container = t.Container(kind, self.next_id, start, end, label)
+        self.next_id += 1
+        self.containers.append(container)
+        self.out.containers.append(container)
+        if kind == t.FOOTNOTE_DEFINITION:
+            text = self.text
+            close = text.find("]:", start + 2, end)
+            content = close + 2 if close >= 0 else start
+            stop = end
+            while stop > content and text[stop - 1] in " \t\n":
+                stop -= 1
+            self.out.footnote_defs.append(t.FootnoteDef(label or "", start, content, stop, container.id))
+
+    def open_inline(self, kind: str, start: int, end: int, level: int = 0, loose: bool = False) -> None:
+        self.close_inline()
+        self.inline = t.Inline(kind, start, end, tuple(self.containers), [], len(self.out.inlines), level)
+        self.loose = loose
+
+    def close_inline(self) -> None:
+        inline = self.inline
+        self.inline = None
+        if inline is None:
+            return
+        if self.loose:  # the text of a tight list item: its span is its items'
+            if not inline.items:
+                return
+            inline.start, inline.end = inline.items[0].start, inline.items[-1].end
+        self.out.inlines.append(inline)
+        source = self.text[inline.start : inline.end]
+        if "[^" in source or "://" in source or "www." in source:
+            _post_process(self, inline)
+
+    def footnote_container(self) -> int:
+        for container in reversed(self.containers):
+            if container.kind == t.FOOTNOTE_DEFINITION:
+                return container.id
+        return -1
+
+    def footnote_label(self) -> str | None:
+        for container in reversed(self.containers):
+            if container.kind == t.FOOTNOTE_DEFINITION:
+                return container.label
+        return None
+
+
+def build(body: str, base: int, text: str) -> t.Parsed:
+    """Parse `body` (which is text[base:]) and return its corpuslint view."""
+    events = raw_events(body)
+    table = _offsets(body, events, base)
+    b = _Builder(text, base)
+    out = b.out
+    items: list[t.Item] | None = None
+    for event, span in events:
+        if table is None:
+            start = span["start"] + base
+            end = span["end"] + base
+        else:
+            start = table[span["start"]]
+            end = table[span["end"]]
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
+            if items is not None and not b.image_depth and not b.autolink_depth:
+                if event == "SoftBreak":
+                    items.append(t.Item(t.SOFTBREAK, start, end))
+                elif event == "HardBreak":
+                    items.append(t.Item(t.HARDBREAK, start, end))
+            if b.image is not None and event in ("SoftBreak", "HardBreak"):
+                b.image[4].append(" ")
+            continue
+        if "Text" in event:
+            content = event["Text"]
+            if b.image is not None:
+                b.image[4].append(content)
+                continue
+            if b.links:
+                b.links[-1][4].append(content)
+            if items is not None and not b.autolink_depth:
+                verbatim = end - start == len(content) and text.startswith(content, start)
+                items.append(t.Item(t.TEXT, start, end, content, verbatim))
+            continue
+        if "Start" in event:
+            start_event = event["Start"]
+            if type(start_event) is str:
+                name = start_event
+                value = None
+            else:
+                name, value = next(iter(start_event.items()))
+            if b.image_depth:
+                if name == "Image":
+                    b.image_depth += 1
+                continue
+            if name == "Paragraph":
+                b.open_inline(t.PARAGRAPH, start, end)
+                items = b.inline.items  # type: ignore[union-attr]
+            elif name == "Heading":
+                level = int(value["level"][1:]) if value else 1
+                b.open_inline(t.HEADING, start, end, level)
+                items = b.inline.items  # type: ignore[union-attr]
+            elif name == "TableCell":
+                b.open_inline(t.TABLE_CELL, start, end, b.row)
+                items = b.inline.items  # type: ignore[union-attr]
+            elif name == "TableHead":
+                b.row = 0
+            elif name == "TableRow":
+                b.row += 1
+            elif name == "Table":
+                b.close_inline()
+                items = None
+                out.tables.append(t.Span(t.TABLE, start, end))
+                b.row = -1
+            elif name == "Item":
+                b.open_container(t.LIST_ITEM, start, end)
+                # a tight list item's text comes without a Paragraph event
+                b.open_inline(t.PARAGRAPH, start, end, loose=True)
+                items = b.inline.items  # type: ignore[union-attr]
+            elif name == "BlockQuote":
+                b.close_inline()
+                items = None
+                b.open_container(t.BLOCK_QUOTE, start, end)
+            elif name == "FootnoteDefinition":
+                b.close_inline()
+                items = None
+                b.open_container(t.FOOTNOTE_DEFINITION, start, end, str(value))
+            elif name == "CodeBlock":
+                b.close_inline()
+                items = None
+                fenced = isinstance(value, dict)
+                info = str(value.get("Fenced", "")) if fenced else ""
+                out.code_blocks.append(t.CodeBlock(start, end, fenced, info))
+            elif name == "HtmlBlock":
+                b.close_inline()
+                items = None
+                out.html_blocks.append(t.Span("html", start, end))
+            elif name == "Link":
+                _open_link(b, items, value, start, end)
+            elif name == "Image":
+                b.image_depth = 1
+                b.image = ["image", start, end, str(value.get("dest_url", "")), []]
+                if items is not None:
+                    items.append(t.Item(t.IMAGE, start, end, b.image[3]))
+            elif name == "List":
+                b.close_inline()
+                items = None
+            continue
+        if "End" in event:
+            end_event = event["End"]
+            name = end_event if type(end_event) is str else next(iter(end_event))
+            if b.image_depth:
+                if name == "Image":
+                    b.image_depth -= 1
+                    if not b.image_depth and b.image is not None:
+                        _close_image(b)
+                continue
+            if name in ("Paragraph", "Heading", "TableCell"):
+                b.close_inline()
+                items = None
+            elif name in ("Item", "BlockQuote", "FootnoteDefinition"):
+                b.close_inline()
+                items = None
+                if b.containers:
+                    b.containers.pop()
+            elif name == "Link":
+                _close_link(b, items)
+            continue
+        if b.image_depth:
+            if b.image is not None:
+                for key in ("Code", "InlineMath", "DisplayMath"):
+                    if key in event:
+                        b.image[4].append(event[key])
+            continue
+        if items is None:
+            continue  # Html of an HTML block, code block text
+        if b.autolink_depth:
+            continue
+        if "Code" in event:
+            items.append(t.Item(t.CODE, start, end, event["Code"]))
+            if b.links:
+                b.links[-1][4].append(event["Code"])
+        elif "FootnoteReference" in event:
+            items.append(t.Item(t.FOOTNOTE_REF, start, end, event["FootnoteReference"]))
+            out.footnote_refs.append(
+                t.FootnoteRef(event["FootnoteReference"], start, end, True, b.footnote_container())
+            )
+        elif "InlineHtml" in event:
+            items.append(t.Item(t.HTML, start, end, event["InlineHtml"]))
+        elif "InlineMath" in event:
+            items.append(t.Item(t.MATH, start, end, event["InlineMath"]))
+        elif "DisplayMath" in event:
+            items.append(t.Item(t.DISPLAY_MATH, start, end, event["DisplayMath"]))
+        elif "TaskListMarker" in event:
+            items.append(t.Item(t.TASK, start, end))
+    b.close_inline()
+    _finish(b)
+    return out
+
+
+def _open_link(b: _Builder, items: list[t.Item] | None, value: dict, start: int, end: int) -> None:
+    link_type = value.get("link_type", "Inline")
+    dest = str(value.get("dest_url", ""))
+    if link_type in ("Autolink", "Email"):
+        b.autolink_depth += 1
+        if items is not None:
+            items.append(t.Item(t.AUTOLINK, start, end, dest))
+        b.out.links.append(t.Link("autolink", start, end, dest, dest, start + 1, end - 1, b.footnote_label()))
+        b.links.append(["autolink", start, end, dest, []])
+        return
+    kind = "inline" if link_type == "Inline" else "reference"
+    b.links.append([kind, start, end, dest, []])
+    if items is not None:
+        items.append(t.Item(t.LINK_OPEN, start, end, dest))
+
+
+def _close_link(b: _Builder, items: list[t.Item] | None) -> None:
+    if not b.links:
+        return
+    kind, start, end, dest, parts = b.links.pop()
+    if kind == "autolink":
+        b.autolink_depth -= 1
+        return
+    if items is not None:
+        items.append(t.Item(t.LINK_CLOSE, start, end, dest))
+    dest_start, dest_end = _locate_destination(b.text, start, end, dest, kind)
+    b.out.links.append(
+        t.Link(kind, start, end, dest, "".join(parts), dest_start, dest_end, b.footnote_label())
+    )
+
+
+def _close_image(b: _Builder) -> None:
+    kind, start, end, dest, parts = b.image  # type: ignore[misc]
+    b.image = None
+    dest_start, dest_end = _locate_destination(b.text, start, end, dest, "inline")
+    b.out.links.append(
+        t.Link("image", start, end, dest, "".join(parts), dest_start, dest_end, b.footnote_label())
+    )
+
+
+def _locate_destination(text: str, start: int, end: int, dest: str, kind: str) -> tuple[int, int]:
+    """Where `dest` is written literally in the link's source (an inline link's `](dest`), or
+    (-1, -1): a reference link's destination is in its definition, found by the caller."""
+    if not dest:
+        return -1, -1
+    if kind == "inline":
+        found = text.rfind("](" + dest, start, end)
+        if found >= 0:
+            return found + 2, found + 2 + len(dest)
+        found = text.rfind("](<" + dest, start, end)
+        if found >= 0:
+            return found + 3, found + 3 + len(dest)
+        found = text.rfind(dest, start, end)
+        if found >= 0:
+            return found, found + len(dest)
+    return -1, -1
+
+
+# --- after each block: bare URLs, undefined references --------------------------------------
+
+
+def _post_process(b: _Builder, inline: t.Inline) -> None:
+    """GFM bare URLs in the block's plain text become AUTOLINK items (and Links); references
+    GitHub's autolink swallows are dropped; `[^x]` left as text (no definition) are recorded as
+    undefined references."""
+    text = b.text
+    items = inline.items
+    runs: list[tuple[int, int, int, int]] = []  # (first item, last item + 1, start, end)
+    depth = 0
+    index = 0
+    size = len(items)
+    while index < size:
+        item = items[index]
+        if item.kind == t.LINK_OPEN:
+            depth += 1
+        elif item.kind == t.LINK_CLOSE:
+            depth -= 1
+        if item.kind != t.TEXT or not item.verbatim:
+            index += 1
+            continue
+        first = index
+        stop = item.end
+        index += 1
+        while (
+            index < size
+            and items[index].kind == t.TEXT
+            and items[index].verbatim
+            and items[index].start == stop
+        ):
+            stop = items[index].end
+            index += 1
+        runs.append((first, index, items[first].start, stop if depth == 0 else -stop))
+    label = b.footnote_label()
+    container = b.footnote_container()
+    swallowed: list[tuple[int, int]] = []
+    replacements: list[tuple[int, int, list[t.Item]]] = []
+    for first, last, start, stop in runs:
+        in_link = stop < 0
+        stop = abs(stop)
+        chunk_has_candidate = text.find("[^", start, stop) >= 0
+        if chunk_has_candidate:
+            for match in _CANDIDATE.finditer(text, start, stop):
+                at = match.start()
+                if at > 0 and text[at - 1] == "\\" and not _covered(items, first, last, at - 1):
+                    continue
+                if text.startswith(":", match.end()) and _at_line_start(text, at):
+                    continue
+                b.out.footnote_refs.append(t.FootnoteRef(match.group(1), at, match.end(), False, container))
+        if in_link or not ("://" in text[start:stop] or "www." in text[start:stop]):
+            continue
+        urls = find_bare_urls(text, start, stop, inline.end)
+        if not urls:
+            continue
+        pieces: list[t.Item] = []
+        cursor = start
+        for url in urls:
+            swallowed.append((url.start, url.github_end))
+            if url.start > cursor:
+                pieces.append(t.Item(t.TEXT, cursor, url.start, text[cursor : url.start]))
+            pieces.append(t.Item(t.AUTOLINK, url.start, url.end, text[url.start : url.end]))
+            b.out.links.append(
+                t.Link(
+                    "bare",
+                    url.start,
+                    url.end,
+                    text[url.start : url.end],
+                    text[url.start : url.end],
+                    url.start,
+                    url.end,
+                    label,
+                )
+            )
+            cursor = url.end
+        if cursor < stop:
+            pieces.append(t.Item(t.TEXT, cursor, stop, text[cursor:stop]))
+        replacements.append((first, last, pieces))
+    for first, last, pieces in reversed(replacements):
+        items[first:last] = pieces
+    if swallowed:
+        b.out.footnote_refs = [
+            ref for ref in b.out.footnote_refs if not any(s <= ref.start < e for s, e in swallowed)
+        ]
+
+
+def _covered(items: list[t.Item], first: int, last: int, offset: int) -> bool:
+    for index in range(first, last):
+        if items[index].start <= offset < items[index].end:
+            return True
+    return False
+
+
+def _at_line_start(text: str, offset: int) -> bool:
+    line = text.rfind("\n", 0, offset) + 1
+    return not text[line:offset].strip(" >")
+
+
+def _finish(b: _Builder) -> None:
+    out = b.out
+    out.footnote_refs.sort(key=lambda ref: ref.start)
+    out.links.sort(key=lambda link: link.start)

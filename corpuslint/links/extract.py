@@ -108,7 +108,7 @@ class _Locator:
 
 
 def _decoded(href: str) -> str:
-    from corpuslint.markdown import parser
+    from corpuslint.markdown._markdown_it import parser
 
     try:
         return parser(True).normalizeLinkText(href)
@@ -121,7 +121,7 @@ def _tokens(doc: Document) -> list[Token]:
         return doc.tokens
     cached = doc.cache.get("links.tokens")
     if cached is None:
-        from corpuslint.markdown import parse
+        from corpuslint.markdown._markdown_it import parse
 
         cached = doc.cache["links.tokens"] = parse(doc.body, linkify=True)
     return cached

@@ -1,0 +1,100 @@
+"""The prose blocks the TY rules look at, with their code-like masks, and the edits they make.
+
+Shared by the punctuation rules (typography.py) and the quotation rules (quotes.py). An edit
+is built only from positions the prose map ties to the source, one character at a time, so a
+fix can only change the marks a rule reported (and, for TY001, the spaces next to them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from corpuslint.diagnostics import Edit
+from corpuslint.document import Document
+from corpuslint.rules.cjk_text import HAS_CJK, PLACEHOLDER, Masks, code_like_masks, is_cjk, mostly_latin
+from corpuslint.rules.prose_local import ProseBlock, prose_blocks
+
+
+@dataclass(frozen=True)
+class CjkBlock:
+    """A prose block with what in it is not Chinese prose."""
+
+    block: ProseBlock
+    masks: Masks
+    cjk_text: bool  # not mostly Latin: the block is CJK text
+
+    def masked(self, index: int) -> bool:
+        return index in self.masks
+
+
+def cjk_document(doc: Document) -> bool:
+    """A document is CJK text when its prose as a whole is not mostly Latin."""
+    cached = doc.cache.get("typography.cjk_document")
+    if cached is None:
+        cached = False
+        if HAS_CJK.search(doc.body):
+            cached = not mostly_latin("".join(block.text for block in prose_blocks(doc)))
+        doc.cache["typography.cjk_document"] = cached
+    return cached
+
+
+def cjk_blocks(doc: Document) -> list[CjkBlock]:
+    """Every prose block of a CJK document, in document order (none for other documents)."""
+    cached = doc.cache.get("typography.cjk_blocks")
+    if cached is None:
+        cached = []
+        if cjk_document(doc):
+            for block in prose_blocks(doc):
+                masks = code_like_masks(block.text, list(block.masked))
+                cached.append(CjkBlock(block, masks, not mostly_latin(block.text)))
+        doc.cache["typography.cjk_blocks"] = cached
+    return cached
+
+
+def location(doc: Document, block: ProseBlock, index: int) -> tuple[int, int] | None:
+    source = block.source(index)
+    return None if source < 0 else doc.position(source)
+
+
+def char_edit(block: ProseBlock, index: int, replacement: str) -> Edit | None:
+    """Replace exactly the character at virtual position `index`, if the source has it."""
+    source = block.source(index)
+    if source < 0:
+        return None
+    return Edit(source, source + 1, replacement)
+
+
+def _joins(char: str | None) -> bool:
+    """Spaces between a full-width mark and this character go (CJK, letters, digits, code)."""
+    return char is not None and (is_cjk(char) or char.isalnum() or char == PLACEHOLDER)
+
+
+def _space_bound(block: ProseBlock, index: int, step: int) -> int:
+    """The source offset where the spaces next to `index` (direction `step`) end, or the
+    offset next to the mark itself when they must stay: only ASCII spaces that the prose
+    maps contiguously to the source, on the mark's line, followed by a character that joins
+    a full-width mark. Tabs, anchors (`{#id}`), line ends and other marks keep their spaces."""
+    origin = block.source(index)
+    own = origin if step < 0 else origin + 1
+    text = block.text
+    bound = own
+    k = index + step
+    while 0 <= k < len(text) and text[k] == " ":
+        source = block.source(k)
+        if source != (bound - 1 if step < 0 else bound):
+            return own
+        bound = source if step < 0 else source + 1
+        k += step
+    if bound == own:
+        return own
+    beyond = text[k] if 0 <= k < len(text) else None
+    return bound if _joins(beyond) else own
+
+
+def fullwidth_edit(block: ProseBlock, index: int, replacement: str) -> Edit | None:
+    """Replace the mark at `index` and the plain spaces around it that a full-width mark
+    makes redundant."""
+    source = block.source(index)
+    if source < 0:
+        return None
+    return Edit(_space_bound(block, index, -1), _space_bound(block, index, 1), replacement)

@@ -18,7 +18,8 @@ _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 # A reference the parser left as text because no definition matches (GitHub shows it as text,
 # corpuslint reports it): `[^label]` over contiguous plain text.
 _CANDIDATE = re.compile(r"\[\^([^\[\]\s][^\[\]\n]{0,998})\]")
-_LABEL_END = re.compile(r"\]:")
+# What cmark-gfm accepts between `[^` and `]` (pulldown-cmark also takes escaped brackets).
+_GFM_LABEL = re.compile(r"[^\[\]]{1,999}")
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,7 @@ class _Builder:
         self.row = -1
         self.next_id = 0
         self.loose = False
+        self.image_items: list[t.Item] = []
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -85,6 +87,8 @@ class _Builder:
         if kind == t.FOOTNOTE_DEFINITION:
             text = self.text
             close = text.find("]:", start + 2, end)
+            if close < 0 or not _GFM_LABEL.fullmatch(text, start + 2, close):
+                return  # cmark-gfm takes no bracket in a label: a paragraph on GitHub
             content = close + 2 if close >= 0 else start
             stop = end
             while stop > content and text[stop - 1] in " \t\n":
@@ -150,6 +154,7 @@ def build(body: str, base: int, text: str) -> t.Parsed:
             content = event["Text"]
             if b.image is not None:
                 b.image[4].append(content)
+                b.image_items.append(t.Item(t.TEXT, start, end, content))
                 continue
             if b.links:
                 b.links[-1][4].append(content)
@@ -215,6 +220,7 @@ def build(body: str, base: int, text: str) -> t.Parsed:
             elif name == "Image":
                 b.image_depth = 1
                 b.image = ["image", start, end, str(value.get("dest_url", "")), []]
+                b.image_items = []
                 if items is not None:
                     items.append(t.Item(t.IMAGE, start, end, b.image[3]))
             elif name == "List":
@@ -242,7 +248,9 @@ def build(body: str, base: int, text: str) -> t.Parsed:
                 _close_link(b, items)
             continue
         if b.image_depth:
-            if b.image is not None:
+            if "FootnoteReference" in event:
+                _reference(b, event["FootnoteReference"], start, end)
+            elif b.image is not None:
                 for key in ("Code", "InlineMath", "DisplayMath"):
                     if key in event:
                         b.image[4].append(event[key])
@@ -257,9 +265,7 @@ def build(body: str, base: int, text: str) -> t.Parsed:
                 b.links[-1][4].append(event["Code"])
         elif "FootnoteReference" in event:
             items.append(t.Item(t.FOOTNOTE_REF, start, end, event["FootnoteReference"]))
-            out.footnote_refs.append(
-                t.FootnoteRef(event["FootnoteReference"], start, end, True, b.footnote_container())
-            )
+            _reference(b, event["FootnoteReference"], start, end)
         elif "InlineHtml" in event:
             items.append(t.Item(t.HTML, start, end, event["InlineHtml"]))
         elif "InlineMath" in event:
@@ -271,6 +277,11 @@ def build(body: str, base: int, text: str) -> t.Parsed:
     b.close_inline()
     _finish(b)
     return out
+
+
+def _reference(b: _Builder, label: str, start: int, end: int) -> None:
+    if _GFM_LABEL.fullmatch(b.text, start + 2, end - 1):
+        b.out.footnote_refs.append(t.FootnoteRef(label, start, end, True, b.footnote_container()))
 
 
 def _open_link(b: _Builder, items: list[t.Item] | None, value: dict, start: int, end: int) -> None:
@@ -307,6 +318,9 @@ def _close_link(b: _Builder, items: list[t.Item] | None) -> None:
 def _close_image(b: _Builder) -> None:
     kind, start, end, dest, parts = b.image  # type: ignore[misc]
     b.image = None
+    if b.image_items:
+        _image_candidates(b, b.image_items)
+        b.image_items = []
     dest_start, dest_end = _locate_destination(b.text, start, end, dest, "inline")
     b.out.links.append(
         t.Link("image", start, end, dest, "".join(parts), dest_start, dest_end, b.footnote_label())
@@ -340,17 +354,17 @@ def _post_process(b: _Builder, inline: t.Inline) -> None:
     undefined references."""
     text = b.text
     items = inline.items
-    runs: list[tuple[int, int, int, int]] = []  # (first item, last item + 1, start, end)
+    runs: list[tuple[int, int, bool]] = []  # contiguous text items: (first, last + 1, in a link)
     depth = 0
     index = 0
     size = len(items)
     while index < size:
         item = items[index]
-        if item.kind == t.LINK_OPEN:
-            depth += 1
-        elif item.kind == t.LINK_CLOSE:
-            depth -= 1
-        if item.kind != t.TEXT or not item.verbatim:
+        if item.kind != t.TEXT:
+            if item.kind == t.LINK_OPEN:
+                depth += 1
+            elif item.kind == t.LINK_CLOSE:
+                depth -= 1
             index += 1
             continue
         first = index
@@ -359,62 +373,99 @@ def _post_process(b: _Builder, inline: t.Inline) -> None:
         while (
             index < size
             and items[index].kind == t.TEXT
-            and items[index].verbatim
-            and items[index].start == stop
+            and (items[index].start == stop or (items[index].start == stop + 1 and text[stop] == "\\"))
         ):
             stop = items[index].end
             index += 1
-        runs.append((first, index, items[first].start, stop if depth == 0 else -stop))
+        runs.append((first, index, depth > 0))
     label = b.footnote_label()
     container = b.footnote_container()
     swallowed: list[tuple[int, int]] = []
     replacements: list[tuple[int, int, list[t.Item]]] = []
-    for first, last, start, stop in runs:
-        in_link = stop < 0
-        stop = abs(stop)
-        chunk_has_candidate = text.find("[^", start, stop) >= 0
-        if chunk_has_candidate:
-            for match in _CANDIDATE.finditer(text, start, stop):
-                at = match.start()
-                if at > 0 and text[at - 1] == "\\" and not _covered(items, first, last, at - 1):
-                    continue
-                if text.startswith(":", match.end()) and _at_line_start(text, at):
-                    continue
-                b.out.footnote_refs.append(t.FootnoteRef(match.group(1), at, match.end(), False, container))
+    for first, last, in_link in runs:
+        start, stop = items[first].start, items[last - 1].end
+        if text.find("[^", start, stop) >= 0:
+            _candidates(b, items, first, last, container)
         if in_link or not ("://" in text[start:stop] or "www." in text[start:stop]):
             continue
-        urls = find_bare_urls(text, start, stop, inline.end)
-        if not urls:
-            continue
-        pieces: list[t.Item] = []
-        cursor = start
-        for url in urls:
-            swallowed.append((url.start, url.github_end))
-            if url.start > cursor:
-                pieces.append(t.Item(t.TEXT, cursor, url.start, text[cursor : url.start]))
-            pieces.append(t.Item(t.AUTOLINK, url.start, url.end, text[url.start : url.end]))
-            b.out.links.append(
-                t.Link(
-                    "bare",
-                    url.start,
-                    url.end,
-                    text[url.start : url.end],
-                    text[url.start : url.end],
-                    url.start,
-                    url.end,
-                    label,
-                )
-            )
-            cursor = url.end
-        if cursor < stop:
-            pieces.append(t.Item(t.TEXT, cursor, stop, text[cursor:stop]))
-        replacements.append((first, last, pieces))
-    for first, last, pieces in reversed(replacements):
+        sub = first
+        while sub < last:  # maximal runs of verbatim items
+            if not items[sub].verbatim:
+                sub += 1
+                continue
+            end_sub = sub + 1
+            while end_sub < last and items[end_sub].verbatim:
+                end_sub += 1
+            pieces = _bare_urls(b, items, sub, end_sub, inline.end, label, swallowed)
+            if pieces is not None:
+                replacements.append((sub, end_sub, pieces))
+            sub = end_sub
+    for first, last, pieces in sorted(replacements, reverse=True):
         items[first:last] = pieces
     if swallowed:
         b.out.footnote_refs = [
             ref for ref in b.out.footnote_refs if not any(s <= ref.start < e for s, e in swallowed)
         ]
+
+
+def _candidates(b: _Builder, items: list[t.Item], first: int, last: int, container: int) -> None:
+    """`[^label]` in the contiguous text items[first:last]: undefined references."""
+    text = b.text
+    for match in _CANDIDATE.finditer(text, items[first].start, items[last - 1].end):
+        at = match.start()
+        if at > 0 and text[at - 1] == "\\" and not _covered(items, first, last, at - 1):
+            continue  # an escaped bracket
+        if text.startswith(":", match.end()) and _at_line_start(text, at):
+            continue
+        b.out.footnote_refs.append(t.FootnoteRef(match.group(1), at, match.end(), False, container))
+
+
+def _image_candidates(b: _Builder, items: list[t.Item]) -> None:
+    """Undefined references in an image's alt text (GitHub parses them there too)."""
+    index = 0
+    while index < len(items):
+        first = index
+        stop = items[index].end
+        index += 1
+        while index < len(items) and (
+            items[index].start == stop or (items[index].start == stop + 1 and b.text[stop] == "\\")
+        ):
+            stop = items[index].end
+            index += 1
+        if b.text.find("[^", items[first].start, stop) >= 0:
+            _candidates(b, items, first, index, b.footnote_container())
+
+
+def _bare_urls(
+    b: _Builder,
+    items: list[t.Item],
+    first: int,
+    last: int,
+    block_end: int,
+    label: str | None,
+    swallowed: list[tuple[int, int]],
+) -> list[t.Item] | None:
+    """The items replacing the verbatim text items[first:last] when bare URLs are in them."""
+    text = b.text
+    start, stop = items[first].start, items[last - 1].end
+    if not ("://" in text[start:stop] or "www." in text[start:stop]):
+        return None
+    urls = find_bare_urls(text, start, stop, block_end)
+    if not urls:
+        return None
+    pieces: list[t.Item] = []
+    cursor = start
+    for url in urls:
+        swallowed.append((url.start, url.github_end))
+        if url.start > cursor:
+            pieces.append(t.Item(t.TEXT, cursor, url.start, text[cursor : url.start]))
+        written = text[url.start : url.end]
+        pieces.append(t.Item(t.AUTOLINK, url.start, url.end, written))
+        b.out.links.append(t.Link("bare", url.start, url.end, written, written, url.start, url.end, label))
+        cursor = url.end
+    if cursor < stop:
+        pieces.append(t.Item(t.TEXT, cursor, stop, text[cursor:stop]))
+    return pieces
 
 
 def _covered(items: list[t.Item], first: int, last: int, offset: int) -> bool:

@@ -38,6 +38,7 @@ __all__ = [
     "Fix",
     "Result",
     "Severity",
+    "config_for",
     "default_config",
     "find_config",
     "fix_text",
@@ -161,13 +162,19 @@ def _candidates_signature(directory: Path) -> tuple:
     return tuple(seen)
 
 
+def config_for(path: str | os.PathLike[str]) -> Config:
+    """The configuration the CLI uses for the file at `path` (which need not exist): the closest
+    config file in its directory or above; the built-in defaults (rooted at the cwd) without one."""
+    found = find_config(os.path.dirname(os.path.abspath(path)))
+    return _load_file(found) if found is not None else default_config()
+
+
 def _resolve(config: ConfigLike, near: str) -> Config:
     if isinstance(config, Config):
         return config
     if config is not None:
         return load_config(config)
-    found = find_config(os.path.dirname(os.path.abspath(near)))  # the directory need not exist
-    return _load_file(found) if found is not None else default_config()
+    return config_for(near)
 
 
 def invalidate_caches() -> None:

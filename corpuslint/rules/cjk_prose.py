@@ -22,6 +22,7 @@ class CjkBlock:
     block: ProseBlock
     masks: Masks
     cjk_text: bool  # not mostly Latin: the block is CJK text
+    source: str  # the document's text, which the block's map points into
 
     def masked(self, index: int) -> bool:
         return index in self.masks
@@ -46,7 +47,7 @@ def cjk_blocks(doc: Document) -> list[CjkBlock]:
         if cjk_document(doc):
             for block in prose_blocks(doc):
                 masks = code_like_masks(block.text, list(block.masked))
-                cached.append(CjkBlock(block, masks, not mostly_latin(block.text)))
+                cached.append(CjkBlock(block, masks, not mostly_latin(block.text), doc.text))
         doc.cache["typography.cjk_blocks"] = cached
     return cached
 
@@ -56,12 +57,23 @@ def location(doc: Document, block: ProseBlock, index: int) -> tuple[int, int] | 
     return None if source < 0 else doc.position(source)
 
 
-def char_edit(block: ProseBlock, index: int, replacement: str) -> Edit | None:
-    """Replace exactly the character at virtual position `index`, if the source has it."""
-    source = block.source(index)
+def _escape_start(item: CjkBlock, source: int) -> int:
+    """Where the source form of the character at `source` starts: before its backslash when
+    it is escaped (`\\"`, `\\(`), since a backslash before a full-width mark would be literal."""
+    text = item.source
+    slashes = 0
+    while source - slashes > 0 and text[source - slashes - 1] == "\\":
+        slashes += 1
+    return source - 1 if slashes % 2 else source
+
+
+def char_edit(item: CjkBlock, index: int, replacement: str) -> Edit | None:
+    """Replace exactly the character at virtual position `index` (with its escaping
+    backslash), if the source has it."""
+    source = item.block.source(index)
     if source < 0:
         return None
-    return Edit(source, source + 1, replacement)
+    return Edit(_escape_start(item, source), source + 1, replacement)
 
 
 def _joins(char: str | None) -> bool:
@@ -91,10 +103,14 @@ def _space_bound(block: ProseBlock, index: int, step: int) -> int:
     return bound if _joins(beyond) else own
 
 
-def fullwidth_edit(block: ProseBlock, index: int, replacement: str) -> Edit | None:
-    """Replace the mark at `index` and the plain spaces around it that a full-width mark
-    makes redundant."""
+def fullwidth_edit(item: CjkBlock, index: int, replacement: str) -> Edit | None:
+    """Replace the mark at `index` (with its escaping backslash) and the plain spaces around it
+    that a full-width mark makes redundant."""
+    block = item.block
     source = block.source(index)
     if source < 0:
         return None
-    return Edit(_space_bound(block, index, -1), _space_bound(block, index, 1), replacement)
+    start = _space_bound(block, index, -1)
+    if start == source:
+        start = _escape_start(item, source)
+    return Edit(start, _space_bound(block, index, 1), replacement)

@@ -134,7 +134,7 @@ def _standalone(
             where = location(doc, block, index)
             if where is None:
                 continue
-            edit = char_edit(block, index, expected) if fixable else None
+            edit = char_edit(item, index, expected) if fixable else None
             fix = Fix(f"Replace `{text[index]}` with `{expected}`", (edit,)) if edit else None
             role = "opening" if expected == opening else "closing"
             message = f"`{text[index]}` used as an {role} {name} quotation mark; use `{expected}`"
@@ -263,7 +263,7 @@ def straight_quotes_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Problem]
             where = location(doc, item.block, opening)
             if where is None:
                 continue
-            edits = (char_edit(item.block, opening, _OPEN), char_edit(item.block, closing, _CLOSE))
+            edits = (char_edit(item, opening, _OPEN), char_edit(item, closing, _CLOSE))
             fix = None
             if all(isinstance(e, Edit) for e in edits):
                 fix = Fix("Replace the straight quotes with `“` `”`", tuple(e for e in edits if e))

@@ -148,7 +148,7 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
     for index in sentence:
         char = text[index]
         if index in captions:
-            yield Mark(item, index, char, fullwidth_edit(block, index, HALF_TO_FULL[char]))
+            yield Mark(item, index, char, fullwidth_edit(item, index, HALF_TO_FULL[char]))
             continue
         prev_char = text[index - 1] if index else ""
         next_char = text[index + 1] if index + 1 < len(text) else ""
@@ -161,9 +161,9 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
             continue
         if ends_english_phrase(text, index):
             continue  # `运行 Hello, world! 程序`
-        yield Mark(item, index, char, fullwidth_edit(block, index, HALF_TO_FULL[char]))
+        yield Mark(item, index, char, fullwidth_edit(item, index, HALF_TO_FULL[char]))
     for index in sorted(converted):
-        yield Mark(item, index, text[index], fullwidth_edit(block, index, HALF_TO_FULL[text[index]]))
+        yield Mark(item, index, text[index], fullwidth_edit(item, index, HALF_TO_FULL[text[index]]))
 
 
 # --- the rules ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ once (identity for ASCII text), in one sorted sweep over the distinct offsets.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -17,9 +18,9 @@ from corpuslint.markdown.autolinks import find_bare_urls
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 # A reference the parser left as text because no definition matches (GitHub shows it as text,
 # corpuslint reports it): `[^label]` over contiguous plain text.
-_CANDIDATE = re.compile(r"\[\^([^\[\]\s][^\[\]\n]{0,998})\]")
+_CANDIDATE = re.compile(r"\[\^((?:\\[^\]\n]|[^\[\]\\\n]){1,999})\]")
 # What cmark-gfm accepts between `[^` and `]` (pulldown-cmark also takes escaped brackets).
-_GFM_LABEL = re.compile(r"[^\[\]]{1,999}")
+_GFM_LABEL = re.compile(r"(?:\\[^\]]|[^\[\]\\]){1,999}")
 
 
 @lru_cache(maxsize=1)
@@ -319,7 +320,8 @@ def _close_image(b: _Builder) -> None:
     kind, start, end, dest, parts = b.image  # type: ignore[misc]
     b.image = None
     if b.image_items:
-        _image_candidates(b, b.image_items)
+        if b.text.find("[^", start, end) >= 0:
+            _candidates(b, b.image_items, b.footnote_container())
         b.image_items = []
     dest_start, dest_end = _locate_destination(b.text, start, end, dest, "inline")
     b.out.links.append(
@@ -380,12 +382,12 @@ def _post_process(b: _Builder, inline: t.Inline) -> None:
         runs.append((first, index, depth > 0))
     label = b.footnote_label()
     container = b.footnote_container()
+    if text.find("[^", inline.start, inline.end) >= 0:
+        _candidates(b, items, container)
     swallowed: list[tuple[int, int]] = []
     replacements: list[tuple[int, int, list[t.Item]]] = []
     for first, last, in_link in runs:
         start, stop = items[first].start, items[last - 1].end
-        if text.find("[^", start, stop) >= 0:
-            _candidates(b, items, first, last, container)
         if in_link or not ("://" in text[start:stop] or "www." in text[start:stop]):
             continue
         sub = first
@@ -408,32 +410,35 @@ def _post_process(b: _Builder, inline: t.Inline) -> None:
         ]
 
 
-def _candidates(b: _Builder, items: list[t.Item], first: int, last: int, container: int) -> None:
-    """`[^label]` in the contiguous text items[first:last]: undefined references."""
+def _candidates(b: _Builder, items: list[t.Item], container: int) -> None:
+    """`[^label]` written over plain text (emphasis delimiters and escapes may stand between the
+    text items): references the parser left as text for want of a definition."""
     text = b.text
-    for match in _CANDIDATE.finditer(text, items[first].start, items[last - 1].end):
-        at = match.start()
-        if at > 0 and text[at - 1] == "\\" and not _covered(items, first, last, at - 1):
+    texts = [item for item in items if item.kind == t.TEXT]
+    if not texts:
+        return
+    starts = [item.start for item in texts]
+    for match in _CANDIDATE.finditer(text, texts[0].start, texts[-1].end):
+        at, stop = match.start(), match.end()
+        k = bisect_right(starts, at) - 1
+        if k < 0 or texts[k].end <= at:
+            continue  # the "[" is not text (a link's bracket, a code span...)
+        if at > 0 and text[at - 1] == "\\" and (at - 1) < texts[k].start:
             continue  # an escaped bracket
-        if text.startswith(":", match.end()) and _at_line_start(text, at):
+        position = at
+        ok = True
+        while k < len(texts) and texts[k].start < stop:
+            gap = text[position : texts[k].start] if texts[k].start > position else ""
+            if gap.strip("*_~\\"):
+                ok = False
+                break
+            position = max(position, texts[k].end)
+            k += 1
+        if not ok or position < stop:
             continue
-        b.out.footnote_refs.append(t.FootnoteRef(match.group(1), at, match.end(), False, container))
-
-
-def _image_candidates(b: _Builder, items: list[t.Item]) -> None:
-    """Undefined references in an image's alt text (GitHub parses them there too)."""
-    index = 0
-    while index < len(items):
-        first = index
-        stop = items[index].end
-        index += 1
-        while index < len(items) and (
-            items[index].start == stop or (items[index].start == stop + 1 and b.text[stop] == "\\")
-        ):
-            stop = items[index].end
-            index += 1
-        if b.text.find("[^", items[first].start, stop) >= 0:
-            _candidates(b, items, first, index, b.footnote_container())
+        if text.startswith(":", stop) and _at_line_start(text, at):
+            continue
+        b.out.footnote_refs.append(t.FootnoteRef(match.group(1), at, stop, False, container))
 
 
 def _bare_urls(

@@ -23,7 +23,18 @@ DEFAULT_EXCLUDE = (
     ".tox",
     ".nox",
 )
-TOP_LEVEL_KEYS = {"include", "exclude", "extend-exclude", "select", "ignore", "schemas", "rules", "links"}
+TOP_LEVEL_KEYS = {
+    "extend",
+    "include",
+    "exclude",
+    "extend-exclude",
+    "select",
+    "ignore",
+    "schemas",
+    "rules",
+    "links",
+}
+MAX_EXTEND_DEPTH = 16
 
 
 class ConfigError(Exception):
@@ -54,6 +65,8 @@ class Config:
     rules: Mapping[str, RuleConfig] = field(default_factory=dict)
     links: Mapping[str, Any] = field(default_factory=dict)
 
+    extends: tuple[Path, ...] = ()  # the files this one extends, nearest first
+
     @property
     def name(self) -> str:
         return str(self.path) if self.path else "(defaults)"
@@ -75,19 +88,28 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid UTF-8") from None
 
 
+def config_in(directory: Path) -> Path | None:
+    """The config file in `directory` itself (not above): corpuslint.toml, then
+    .corpuslint.toml, then a pyproject.toml that has a [tool.corpuslint] table."""
+    for name in CONFIG_NAMES:
+        candidate = directory / name
+        if not candidate.is_file():
+            continue
+        if name == "pyproject.toml":
+            data = _load_toml(candidate)
+            if "corpuslint" not in data.get("tool", {}):
+                continue
+        return candidate
+    return None
+
+
 def find_config(start: Path) -> Path | None:
     """Walk up from `start`; the first corpuslint.toml, .corpuslint.toml or pyproject.toml with
     a [tool.corpuslint] table wins."""
     for directory in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = directory / name
-            if not candidate.is_file():
-                continue
-            if name == "pyproject.toml":
-                data = _load_toml(candidate)
-                if "corpuslint" not in data.get("tool", {}):
-                    continue
-            return candidate
+        found = config_in(directory)
+        if found is not None:
+            return found
     return None
 
 
@@ -98,16 +120,78 @@ def load_config(path: Path | None, *, cwd: Path | None = None) -> Config:
     path = path.resolve()
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
+    data, extends = _load_with_extends(path, ())
+    return _parse(data, path, _prefix(path), extends)
+
+
+def _prefix(path: Path) -> str:
+    return "tool.corpuslint." if path.name == "pyproject.toml" else ""
+
+
+def _table(path: Path) -> dict[str, Any]:
     data = _load_toml(path)
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("corpuslint", {})
-        prefix = "tool.corpuslint."
-    else:
-        prefix = ""
-    return _parse(data, path, prefix)
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: tool.corpuslint: must be a table")
+    return data
 
 
-def _parse(data: Mapping[str, Any], path: Path, prefix: str) -> Config:
+def _load_with_extends(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[Path, ...]]:
+    """The file's table merged over the tables it extends (`extend = "../corpuslint.toml"`),
+    and the extended files, nearest first."""
+    data = _table(path)
+    if "extend" not in data:
+        return data, ()
+    base = data["extend"]
+    where = f"{path}: {_prefix(path)}extend"
+    if not isinstance(base, str) or not base.strip():
+        raise ConfigError(f"{where}: must be the path of another config file")
+    base_path = (path.parent / Path(base).expanduser()).resolve()
+    if base_path == path or base_path in chain:
+        raise ConfigError(f"{where}: {base_path} extends itself (a cycle)")
+    if len(chain) >= MAX_EXTEND_DEPTH:
+        raise ConfigError(f"{where}: more than {MAX_EXTEND_DEPTH} levels of extend")
+    if not base_path.is_file():
+        raise ConfigError(f"{where}: config file not found: {base_path}")
+    base_data, base_extends = _load_with_extends(base_path, (*chain, path))
+    _parse(base_data, base_path, _prefix(base_path))  # its own mistakes name its own file
+    merged = _merge(_absolute_schemas(base_data, base_path.parent), data)
+    merged.pop("extend", None)
+    return merged, (base_path, *base_extends)
+
+
+def _absolute_schemas(data: dict[str, Any], directory: Path) -> dict[str, Any]:
+    """Schema paths of an extended file resolved against that file's directory."""
+    schemas = data.get("schemas")
+    if not isinstance(schemas, list):
+        return data
+    fixed = []
+    for entry in schemas:
+        if isinstance(entry, dict) and isinstance(entry.get("schema"), str) and entry["schema"]:
+            entry = {**entry, "schema": str(directory / entry["schema"])}
+        fixed.append(entry)
+    return {**data, "schemas": fixed}
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """The child's keys win; tables (`rules`, `links`, ...) merge key by key, a rule's table too;
+    `extend-exclude` accumulates; the child's `schemas` come first (the first match wins)."""
+    merged = dict(base)
+    for key, value in child.items():
+        old = merged.get(key)
+        if key == "schemas" and isinstance(old, list) and isinstance(value, list):
+            merged[key] = [*value, *old]
+        elif key == "extend-exclude" and isinstance(old, list) and isinstance(value, list):
+            merged[key] = [*old, *value]
+        elif isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value) if key == "rules" else {**old, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _parse(data: Mapping[str, Any], path: Path, prefix: str, extends: tuple[Path, ...] = ()) -> Config:
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(f"{path}: {prefix}{key}: {message}")
 
@@ -218,6 +302,7 @@ def _parse(data: Mapping[str, Any], path: Path, prefix: str) -> Config:
         schemas=tuple(schemas),
         rules=rules,
         links=dict(links),
+        extends=extends,
     )
 
 

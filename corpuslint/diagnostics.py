@@ -50,8 +50,10 @@ class Problem:
     code: str | None = None  # for rules that report under another code of their family
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding. Slotted: a run may hold a million of them."""
+
     path: str
     line: int
     column: int
@@ -61,6 +63,22 @@ class Diagnostic:
     end_line: int | None = None
     end_column: int | None = None
     fix: Fix | None = field(default=None, compare=False)
+
+    def __reduce__(self) -> tuple:  # frozen slotted dataclasses pickle only from 3.11 on
+        return (
+            Diagnostic,
+            (
+                self.path,
+                self.line,
+                self.column,
+                self.code,
+                self.severity,
+                self.message,
+                self.end_line,
+                self.end_column,
+                self.fix,
+            ),
+        )
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code, self.message)
@@ -75,5 +93,13 @@ class Diagnostic:
             "code": self.code,
             "severity": str(self.severity),
             "message": self.message,
-            "fixable": self.fix is not None,
+            "fixable": self.fixable,
+            "fix": None
+            if self.fix is None or not self.fix.edits
+            else {"message": self.fix.message, "applicability": "safe" if self.fix.safe else "unsafe"},
         }
+
+    @property
+    def fixable(self) -> bool:
+        """Whether `--fix` fixes it (a safe fix): what `[*]` marks in the text output."""
+        return self.fix is not None and self.fix.safe and bool(self.fix.edits)

@@ -57,6 +57,8 @@ def main(env: dict[str, str] | None = None) -> int:
 
     env = dict(os.environ if env is None else env)
     args, sarif = build_arguments(env)
+    if sarif:  # the action's `sarif` input may name a folder to make (--also-output never does)
+        Path(sarif).parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="corpuslint-action-") as tmp:
         summary_file = Path(tmp, "summary.md")
         json_file = Path(tmp, "diagnostics.json")

@@ -56,8 +56,11 @@ class RunOptions:
     links: bool = True
     links_only: bool = False
     use_cache: bool = True
-    progress: bool = False
+    progress: bool = False  # the links phase may draw its progress line on stderr
     link_overrides: Mapping[str, Any] = field(default_factory=dict)
+    cache_dir: str | None = None  # --cache-dir (else CORPUSLINT_CACHE_DIR, else next to the config)
+    # called in the main process after each file: (files done, files in the run)
+    on_file: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
 def enabled_codes(config: Config, options: RunOptions) -> set[str]:
@@ -175,8 +178,32 @@ def _shown_from(path: str, cwd: str) -> str:
         return path
 
 
+INTERNAL_ERROR = "IO003"
+MAX_ERROR_TEXT = 300
+
+
 def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> FileResult:
-    """Lint one file; with `data`, lint those bytes as its content instead of reading it (--fix)."""
+    """Lint one file; with `data`, lint those bytes as its content instead of reading it (--fix).
+
+    An exception inside corpuslint while linting it becomes an IO003 diagnostic for this file
+    (the exception's text, no traceback): one document never stops the others.
+    """
+    try:
+        return _lint_file(source, plan, data)
+    except Exception as exc:  # noqa: BLE001  (reported as a diagnostic, the run goes on)
+        return FileResult(source.display, [internal_error(source.display, exc)])
+
+
+def internal_error(display: str, exc: BaseException) -> Diagnostic:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(text) > MAX_ERROR_TEXT:
+        text = text[:MAX_ERROR_TEXT] + "…"
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    message = f"internal error, this file was not linted: {detail} (please report it)"
+    return Diagnostic(display, 1, 1, INTERNAL_ERROR, Severity.ERROR, message)
+
+
+def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileResult:
     linkify = plan.links_scope is not None
     if data is None:
         doc = Document.read(source.path, source.display, linkify=linkify)
@@ -224,6 +251,7 @@ def lint_file(source: SourceFile, plan: LintPlan, data: bytes | None = None) -> 
     suppressions = parse_suppressions(doc.text)
     if suppressions is not None:
         diagnostics = suppressions.filter(diagnostics)
+    diagnostics.sort(key=Diagnostic.sort_key)
     links: list[Any] = []
     if plan.links_scope is not None:
         from corpuslint.links.extract import extract_links
@@ -261,7 +289,11 @@ def lint_files(
     # a few chunks per worker at least (the last ones balance the load), at most CHUNK_SIZE files
     size = max(1, min(CHUNK_SIZE, len(sources) // (workers * 8)))
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_worker_signals
+    )
+    finished = False
+    try:
         # a window of chunks in flight (not pool.map, which submits them all): results waiting
         # for the main process cannot pile up, whatever the size of the corpus
         pending: deque = deque()
@@ -271,10 +303,40 @@ def lint_files(
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # a signal, an interrupt, a consumer that stopped: end the workers now
+            _terminate(pool)
     if method == "fork":
         import gc
 
         gc.unfreeze()
+
+
+def _worker_signals() -> None:
+    """In each worker: SIGTERM/SIGHUP end it at once (the default), SIGINT is the main process's
+    business (it ends the workers), so an interrupt prints one message, not one per worker."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate(pool: Any) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():  # pragma: no cover (a worker stuck in a system call)
+            process.kill()
+            process.join(timeout=5)
 
 
 def _preload(plan: LintPlan) -> None:
@@ -282,15 +344,11 @@ def _preload(plan: LintPlan) -> None:
     inherit it instead of each paying for it (parser, YAML, jsonschema's validators)."""
     import gc
 
-    from corpuslint.markdown import parser
+    from corpuslint.markdown import preload
 
     if plan.links_scope is not None:
-        # every file is parsed for its links: build the parser (imports, linkify-it's regexes)
         from corpuslint.links.extract import extract_links  # noqa: F401
-
-        parser(True)
-    else:
-        parser(False)
+    preload()
     try:
         import yaml  # noqa: F401  (front matter)
     except ImportError:  # pragma: no cover
@@ -311,27 +369,146 @@ def validate_schemas(config: Config) -> None:
 
 
 def run(sources: list[SourceFile], config: Config, options: RunOptions) -> Report:
-    codes = enabled_codes(config, options)
-    plan = make_plan(config, codes)
-    validate_schemas(config)
+    """Lint `sources` under one config."""
+    return run_groups([(config, sources)], options)
+
+
+def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOptions) -> Report:
+    """Lint each group of files under its own config (hierarchical configuration); one report,
+    sorted. Pure: prints nothing (progress goes through `options.on_file`)."""
+    groups = [(config, sources) for config, sources in groups if sources]
+    total = sum(len(sources) for _config, sources in groups)
     diagnostics: list[Diagnostic] = []
-    results: list[FileResult] = []
+    link_diagnostics: list[Diagnostic] = []
+    link_stats: dict[str, int] | None = None
+    done = 0
+    for config, sources in groups:
+        codes = enabled_codes(config, options)
+        plan = make_plan(config, codes)
+        validate_schemas(config)
+        results: list[FileResult] = []
+        for result in _lint_group(sources, config, plan, options):
+            diagnostics.extend(result.diagnostics)
+            if result.links:
+                results.append(result)
+            done += 1
+            if options.on_file is not None:
+                options.on_file(done, total)
+        if plan.links_scope is not None:
+            found, stats = _links_phase(results, config, options, plan, codes)
+            link_diagnostics.extend(found)
+            link_stats = _add_stats(link_stats, stats)
+        del results
+    return Report(_merge_sorted(diagnostics, link_diagnostics), total, link_stats)
+
+
+def _lint_group(
+    sources: list[SourceFile], config: Config, plan: LintPlan, options: RunOptions
+) -> Iterator[FileResult]:
     if options.use_cache and sources:
         from corpuslint import filecache
 
-        linted = filecache.open_for(config, plan).lint(sources, plan, options.jobs, lint_files)
+        return filecache.open_for(config, plan, cache_root(config, options)).lint(
+            sources, plan, options.jobs, lint_files
+        )
+    return lint_files(sources, plan, options.jobs)
+
+
+def cache_root(config: Config, options: RunOptions) -> Path:
+    """The directory of both caches for files under `config`: --cache-dir, else
+    $CORPUSLINT_CACHE_DIR, else `[links] cache_dir`, else .corpuslint_cache next to the config."""
+    from corpuslint import cachedir
+
+    configured = config.links.get("cache_dir")
+    if isinstance(configured, str) and configured:
+        configured = str(config.root / configured)
     else:
-        linted = lint_files(sources, plan, options.jobs)
-    for result in linted:
-        diagnostics.extend(result.diagnostics)
-        if result.links:
-            results.append(result)
+        configured = None
+    return cachedir.resolve(config.root, options.cache_dir, configured=configured)
+
+
+def _add_stats(total: dict[str, int] | None, stats: Mapping[str, int]) -> dict[str, int]:
+    merged = dict(total or {})
+    for key, value in stats.items():
+        merged[key] = merged.get(key, 0) + value
+    return merged
+
+
+def _merge_sorted(first: list[Diagnostic], second: list[Diagnostic]) -> list[Diagnostic]:
+    """Both lists in `Diagnostic.sort_key` order, as one list. The documents' diagnostics come
+    sorted by file already (each file's sorted, files in display order): checking costs no key
+    per diagnostic, and only a list out of order is sorted."""
+    for part in (first, second):
+        if not _is_sorted(part):
+            part.sort(key=Diagnostic.sort_key)
+    if not second:
+        return first
+    if not first:
+        return second
+    import heapq
+
+    merged = list(heapq.merge(first, second, key=Diagnostic.sort_key))
+    first.clear()
+    return merged
+
+
+def _is_sorted(diagnostics: list[Diagnostic]) -> bool:
+    previous = None
+    for diagnostic in diagnostics:
+        key = diagnostic.sort_key()
+        if previous is not None and key < previous:
+            return False
+        previous = key
+    return True
+
+
+def run_data(source: SourceFile, data: bytes, config: Config, options: RunOptions) -> Report:
+    """Lint `data` as the content of `source` (standard input with --stdin-filename): the same
+    rules, suppressions and links phase as a file, nothing read from disk but schemas."""
+    codes = enabled_codes(config, options)
+    plan = make_plan(config, codes)
+    validate_schemas(config)
+    result = lint_file(source, plan, data)
+    link_diagnostics: list[Diagnostic] = []
     link_stats = None
     if plan.links_scope is not None:
-        link_diagnostics, link_stats = _links_phase(results, config, options, plan, codes)
-        diagnostics.extend(link_diagnostics)
-    diagnostics.sort(key=Diagnostic.sort_key)
-    return Report(diagnostics, len(sources), link_stats)
+        link_diagnostics, link_stats = _links_phase([result], config, options, plan, codes)
+    return Report(_merge_sorted(list(result.diagnostics), link_diagnostics), 1, link_stats)
+
+
+def configured_schema(path: str, config: Config) -> tuple[int, Any] | None:
+    """The `[[schemas]]` entry (index, association) whose globs match the file at `path`."""
+    rel = _config_relative(path, str(config.root))
+    for index, association in enumerate(config.schemas):
+        if matches(rel, tuple(association.files)):
+            return index, association
+    return None
+
+
+def unused_schema_globs(config: Config, sources: list[SourceFile]) -> list[tuple[int, Any]]:
+    """The `[[schemas]]` entries whose globs match no file at all: none of `sources`, and none
+    of the files below the config's directory (walked only when `sources` leave a doubt)."""
+    if not config.schemas:
+        return []
+    root = str(config.root)
+    unused = set(range(len(config.schemas)))
+
+    def visit(paths: Iterable[str]) -> None:
+        for path in paths:
+            rel = _config_relative(path, root)
+            for index in list(unused):
+                if matches(rel, tuple(config.schemas[index].files)):
+                    unused.discard(index)
+            if not unused:
+                return
+
+    visit(source.path for source in sources)
+    if unused:
+        from corpuslint.discovery import discover
+
+        everything, _missing = discover([root], config)
+        visit(source.path for source in everything)
+    return [(index, config.schemas[index]) for index in sorted(unused)]
 
 
 def _links_phase(
@@ -343,8 +520,7 @@ def _links_phase(
     from corpuslint.links.settings import settings_from_config
 
     settings = settings_from_config(dict(config.links), config.root)
-    if options.link_overrides:
-        settings = replace(settings, **options.link_overrides)
+    settings = replace(settings, **options.link_overrides, cache_dir=str(cache_root(config, options)))
     suppressions = {}
     occurrences = []
     for result in results:

@@ -46,6 +46,7 @@ def test_json_format(corpus, cli):
         "code": "IO001",
         "severity": "error",
         "fixable": False,
+        "fix": None,
         "message": "file is not valid UTF-8: byte 0xff at offset 20 (invalid start byte); the file was not linted",
     }
 

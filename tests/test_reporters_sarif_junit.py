@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from importlib import resources
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -115,29 +116,61 @@ def test_sarif_from_cli(corpus, cli):
     assert document["runs"][0]["tool"]["driver"]["rules"][0]["id"] == "IO001"
 
 
-def test_junit_structure():
-    root = ET.fromstring(render("junit", sample_report()))
-    assert root.tag == "testsuites"
-    assert root.get("tests") == "4" and root.get("failures") == "2"
+JUNIT_XSD = Path(__file__).parent / "fixtures" / "junit.xsd"
+
+
+def validate_junit(text: str) -> ET.Element:
+    """Valid against the JUnit schema, and every count agrees with the elements it counts."""
+    import xmlschema
+
+    xmlschema.XMLSchema(str(JUNIT_XSD)).validate(text)
+    root = ET.fromstring(text)
+    suites = root.findall("testsuite")
+    for suite in suites:
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases), suite.get("name")
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure")), suite.get("name")
+    assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites)
+    assert int(root.get("failures")) == sum(int(s.get("failures")) for s in suites)
+    return root
+
+
+def test_junit_is_one_testcase_per_diagnostic_and_valid_against_the_schema():
+    root = validate_junit(render("junit", sample_report()))
+    assert root.get("tests") == "5" and root.get("failures") == "2"
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert set(suites) == {"content/a b/é.md", "/abs/path/x.md", "clean.md", "other/clean.md"}
-    for name, suite in suites.items():
-        (case,) = suite.findall("testcase")
-        assert case.get("name") == name
-    clean = suites["clean.md"].find("testcase")
-    assert clean.find("failure") is None and suites["clean.md"].get("failures") == "0"
-    case = suites["content/a b/é.md"].find("testcase")
-    (failure,) = case.findall("failure")
+    cases = suites["content/a b/é.md"].findall("testcase")
+    assert [c.get("name") for c in cases] == ["3:5 IO001", "7:1 IO002"]
+    (failure,) = cases[0].findall("failure")
     assert failure.get("type") == "IO001"
     assert failure.get("message") == "3:5 IO001 bad byte"
-    assert "warning: content/a b/é.md:7:1: IO002 too big" in case.find("system-out").text
+    assert cases[1].find("failure") is None
+    assert "warning: content/a b/é.md:7:1: IO002 too big" in cases[1].find("system-out").text
+
+
+def test_junit_clean_file_is_one_passing_testcase():
+    root = validate_junit(render("junit", sample_report()))
+    suite = next(s for s in root.findall("testsuite") if s.get("name") == "clean.md")
+    (case,) = suite.findall("testcase")
+    assert case.get("name") == "clean.md" and case.find("failure") is None
+    assert suite.get("tests") == "1" and suite.get("failures") == "0"
+
+
+def test_junit_escapes_control_characters_and_stays_valid_xml():
+    hostile = Diagnostic("a\x1b.md", 1, 1, "FN001", Severity.ERROR, "label [^\x1b[31m\x00\x07] <&>\u202e")
+    text = render("junit", Report([hostile], files=1, paths=("a\x1b.md",)))
+    root = validate_junit(text)
+    assert "\x1b" not in text and "\x00" not in text
+    failure = root.find("testsuite/testcase/failure")
+    assert "[^\\x1b[31m\\x00\\x07] <&>\\u202e" in failure.get("message")
 
 
 def test_junit_from_cli(corpus, cli):
     root = corpus({"good.md": "# Fine\n", "bad.md": BAD_BYTES})
     result = cli("check", "--output-format", "junit", "--no-links", ".", cwd=root)
     assert result.code == 1
-    tree = ET.fromstring(result.out)
+    tree = validate_junit(result.out)
     suites = {s.get("name"): s for s in tree.findall("testsuite")}
     assert set(suites) == {"good.md", "bad.md"}
     assert suites["good.md"].find("testcase/failure") is None

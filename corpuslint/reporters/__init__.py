@@ -16,6 +16,7 @@ REPORTERS: dict[str, str] = {
     "github": "corpuslint.reporters.github:report",
     "concise": "corpuslint.reporters.text:report",
     "full": "corpuslint.reporters.text:report_full",
+    "grouped": "corpuslint.reporters.grouped:report",
     "sarif": "corpuslint.reporters.sarif:report",
     "junit": "corpuslint.reporters.junit:report",
     "summary": "corpuslint.action_summary:report",
@@ -49,10 +50,64 @@ class Report:
 @dataclass(frozen=True)
 class ReportOptions:
     color: bool = False
-    quiet: bool = False
+    quiet: bool = False  # -q: diagnostics only (the CLI prints nothing at all for -qq)
     statistics: bool = False
     show_source: bool = False
     sources: Mapping[str, list[str]] = field(default_factory=dict)  # path -> lines, for `full`
+    # for the formats people read (text, concise, full, grouped, github):
+    sort: str = "path"  # or "severity": errors first
+    max_diagnostics: int | None = None  # show at most this many (the counts stay complete)
+    max_per_code: int | None = None  # show at most this many of each code
+    long_output: int = 50  # more lines than this: a table by code and the worst files at the end
+
+
+def shown(report: Report, options: ReportOptions) -> tuple[list[Diagnostic], int]:
+    """The diagnostics a human-facing format lists, in the chosen order, and how many it leaves
+    out for --max-diagnostics / --max-per-code."""
+    diagnostics = report.diagnostics
+    if options.sort == "severity":
+        # stable: the path order is kept within each severity
+        diagnostics = sorted(diagnostics, key=lambda d: -d.severity)
+    if options.max_per_code is None and options.max_diagnostics is None:
+        return list(diagnostics) if diagnostics is not report.diagnostics else diagnostics, 0
+    kept: list[Diagnostic] = []
+    per_code: dict[str, int] = {}
+    for d in diagnostics:
+        if options.max_diagnostics is not None and len(kept) >= options.max_diagnostics:
+            break
+        if options.max_per_code is not None:
+            seen = per_code.get(d.code, 0)
+            if seen >= options.max_per_code:
+                continue
+            per_code[d.code] = seen + 1
+        kept.append(d)
+    return kept, len(report.diagnostics) - len(kept)
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNSAFE = None
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (C0, DEL, C1), line and paragraph separators and bidi
+    overrides shown as escapes (`\\x1b`, `\\u202e`): a file's content never drives the
+    terminal, never breaks a line-based format, and stays valid in XML."""
+    global _UNSAFE
+    if _UNSAFE is None:
+        import re
+
+        _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def _escape_char(match) -> str:  # type: ignore[no-untyped-def]
+    char = match.group()
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 Reporter = Callable[[Report, IO[str], ReportOptions], None]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import IO
 
 from corpuslint.diagnostics import Severity
-from corpuslint.reporters import Report, ReportOptions
+from corpuslint.reporters import Report, ReportOptions, printable, shown
 from corpuslint.reporters.text import summary
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # line breaks are the format's own (%0A); every other control character is shown escaped
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "%0A".join(printable(line).replace("%", "%25") for line in lines)
 
 
 def _escape_property(text: str) -> str:
@@ -18,7 +20,8 @@ def _escape_property(text: str) -> str:
 
 
 def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
-    for d in report.diagnostics:
+    listed, _hidden = shown(report, options)
+    for d in listed:
         level = "error" if d.severity is Severity.ERROR else "warning"
         props = [f"file={_escape_property(d.path)}", f"line={d.line}", f"col={d.column}"]
         if d.end_line:

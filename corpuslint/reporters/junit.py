@@ -1,57 +1,96 @@
 """JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure Pipelines...).
 
-One `<testsuite>` per linted file, named after the file, holding one `<testcase>` for the file:
-every error is a `<failure>` of that test case (type = the code, message = `line:col CODE
-message`); warnings do not fail the run, so they go to the test case's `<system-out>`. A clean
-file is a passing test case.
+One `<testsuite>` per linted file, named after the file, and one `<testcase>` per diagnostic:
+
+* an error is a test case (`name` = `line:col CODE`) holding one `<failure>` (type = the code,
+  message = `line:col CODE message`);
+* a warning is a passing test case with the warning in its `<system-out>` (warnings do not
+  fail the run);
+* a file without diagnostics is one passing test case named after the file.
+
+So `tests` counts test cases and `failures` counts errors, in each suite and in the root, and
+no test case has more than one `<failure>`. Written as it goes, one file's diagnostics at a
+time. Control characters are shown as escapes (`\\x1b`): XML 1.0 cannot carry them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator
+from itertools import groupby
 from typing import IO
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 
 from corpuslint.diagnostics import Diagnostic, Severity
-from corpuslint.reporters import Report, ReportOptions
+from corpuslint.reporters import Report, ReportOptions, printable
+
+BATCH = 256  # suites per write()
 
 
-def _line(d: Diagnostic) -> str:
-    return f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
+def _attr(text: str) -> str:
+    return quoteattr(printable(text))
 
 
-def to_junit(report: Report) -> ET.Element:
-    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
-    for d in report.diagnostics:
-        by_file[d.path].append(d)
-    suites = ET.Element("testsuites", name="corpuslint")
-    total_tests = total_failures = 0
-    for path in sorted(set(report.paths) | set(by_file)):
-        diagnostics = by_file.get(path, [])
-        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-        warnings = [d for d in diagnostics if d.severity is not Severity.ERROR]
-        suite = ET.SubElement(
-            suites, "testsuite", name=path, tests="1", failures=str(len(errors)), errors="0", skipped="0"
-        )
-        case = ET.SubElement(suite, "testcase", name=path, classname="corpuslint", file=path)
-        for d in errors:
-            failure = ET.SubElement(
-                case, "failure", type=d.code, message=f"{d.line}:{d.column} {d.code} {d.message}"
-            )
-            failure.text = _line(d)
-        if warnings:
-            ET.SubElement(case, "system-out").text = "\n".join("warning: " + _line(d) for d in warnings)
-        total_tests += 1
-        total_failures += len(errors)
-    suites.set("tests", str(total_tests))
-    suites.set("failures", str(total_failures))
-    suites.set("errors", "0")
-    return suites
+def _text(text: str) -> str:
+    return escape(printable(text))
+
+
+def _files(report: Report) -> Iterator[tuple[str, list[Diagnostic]]]:
+    """Every file in path order with its diagnostics (clean files with none)."""
+    by_path = groupby(report.diagnostics, key=lambda d: d.path)
+    paths = iter(sorted(set(report.paths)))
+    pending_path = next(paths, None)
+    for path, group in by_path:
+        while pending_path is not None and pending_path < path:
+            yield pending_path, []
+            pending_path = next(paths, None)
+        if pending_path == path:
+            pending_path = next(paths, None)
+        yield path, list(group)
+    while pending_path is not None:
+        yield pending_path, []
+        pending_path = next(paths, None)
+
+
+def _counts(report: Report) -> tuple[int, int]:
+    """(test cases, failures) of the whole report."""
+    errors = report.errors
+    clean = len(set(report.paths) - {d.path for d in report.diagnostics})
+    return len(report.diagnostics) + clean, errors
+
+
+def _suite(path: str, diagnostics: list[Diagnostic]) -> str:
+    failures = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    tests = len(diagnostics) or 1
+    out = [f'  <testsuite name={_attr(path)} tests="{tests}" failures="{failures}" errors="0" skipped="0">\n']
+    if not diagnostics:
+        out.append(f'    <testcase name={_attr(path)} classname="corpuslint" file={_attr(path)} />\n')
+    for d in diagnostics:
+        where = f"{d.line}:{d.column} {d.code}"
+        line = f"{d.path}:{d.line}:{d.column}: {d.code} {d.message}"
+        out.append(f"    <testcase name={_attr(where)} classname={_attr(path)} file={_attr(path)}>\n")
+        if d.severity is Severity.ERROR:
+            message = _attr(f"{where} {d.message}")
+            out.append(f"      <failure type={_attr(d.code)} message={message}>{_text(line)}</failure>\n")
+        else:
+            out.append(f"      <system-out>{_text('warning: ' + line)}</system-out>\n")
+        out.append("    </testcase>\n")
+    out.append("  </testsuite>\n")
+    return "".join(out)
+
+
+def write(report: Report, stream: IO[str]) -> None:
+    tests, failures = _counts(report)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(f'<testsuites name="corpuslint" tests="{tests}" failures="{failures}" errors="0">\n')
+    pending: list[str] = []
+    for path, diagnostics in _files(report):
+        pending.append(_suite(path, diagnostics))
+        if len(pending) >= BATCH:
+            stream.write("".join(pending))
+            pending.clear()
+    pending.append("</testsuites>\n")
+    stream.write("".join(pending))
 
 
 def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
-    root = to_junit(report)
-    ET.indent(root)
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
-    stream.write("\n")
+    write(report, stream)

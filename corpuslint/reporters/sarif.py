@@ -55,21 +55,21 @@ def _rule_descriptor(code: str, doc: tuple[str, str, str] | None) -> dict:
     return descriptor
 
 
-def to_sarif(report: Report, cwd: Path | None = None) -> dict:
+def _result(d: Diagnostic, index: dict[str, int]) -> dict:
+    return {
+        "ruleId": d.code,
+        "ruleIndex": index[d.code],
+        "level": "error" if d.severity is Severity.ERROR else "warning",
+        "message": {"text": d.message},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": _artifact_location(d.path), "region": _region(d)}}
+        ],
+    }
+
+
+def _document(report: Report, results: object, cwd: Path | None = None) -> tuple[dict, dict[str, int]]:
     codes = sorted({d.code for d in report.diagnostics} | set(report.rule_docs))
     index = {code: i for i, code in enumerate(codes)}
-    results = []
-    for d in report.diagnostics:
-        result = {
-            "ruleId": d.code,
-            "ruleIndex": index[d.code],
-            "level": "error" if d.severity is Severity.ERROR else "warning",
-            "message": {"text": d.message},
-            "locations": [
-                {"physicalLocation": {"artifactLocation": _artifact_location(d.path), "region": _region(d)}}
-            ],
-        }
-        results.append(result)
     root = (cwd or Path.cwd()).resolve().as_uri()
     run = {
         "tool": {
@@ -86,9 +86,37 @@ def to_sarif(report: Report, cwd: Path | None = None) -> dict:
     if report.version:
         run["tool"]["driver"]["version"] = report.version
         run["tool"]["driver"]["semanticVersion"] = report.version
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, index
+
+
+def to_sarif(report: Report, cwd: Path | None = None) -> dict:
+    document, index = _document(report, [], cwd)
+    document["runs"][0]["results"] = [_result(d, index) for d in report.diagnostics]
+    return document
+
+
+_PLACEHOLDER = "\x00results\x00"
+BATCH = 512
 
 
 def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
-    json.dump(to_sarif(report), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    """The document around the results, the results one by one (never all as text at once)."""
+    document, index = _document(report, _PLACEHOLDER)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    marker = json.dumps(_PLACEHOLDER)
+    head, _, tail = text.partition(marker)
+    line_start = head.rfind("\n") + 1
+    indent = " " * (len(head) - line_start - len(head[line_start:].lstrip()) + 2)
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+    if not report.diagnostics:
+        stream.write(head + "[]" + tail + "\n")
+        return
+    pending = [head + "["]
+    for number, d in enumerate(report.diagnostics):
+        item = encode(_result(d, index)).replace("\n", "\n" + indent)
+        pending.append(("\n" if number == 0 else ",\n") + indent + item)
+        if len(pending) >= BATCH:
+            stream.write("".join(pending))
+            pending.clear()
+    pending.append("\n" + indent[:-2] + "]" + tail + "\n")
+    stream.write("".join(pending))

@@ -1,18 +1,25 @@
-"""`path:line:col: CODE message`, then a summary line."""
+"""`path:line:col: CODE [*] message`, then what a reader needs to act on a long listing.
+
+After the diagnostics: when they took more than `long_output` lines, a table of counts by code
+(errors first) and the three files with the most findings, with a hint about `--statistics`,
+`--select` and `--sort severity`; then the links line, the summary and the fix hints. `[*]`
+marks a diagnostic that `--fix` fixes (a safe fix), as in ruff.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import IO
 
-from corpuslint.diagnostics import Severity
-from corpuslint.reporters import Report, ReportOptions
+from corpuslint.diagnostics import Diagnostic, Severity
+from corpuslint.reporters import Report, ReportOptions, printable, shown
 
 BOLD, RED, YELLOW, CYAN, DIM, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
+WORST_FILES = 3
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def summary(report: Report) -> str:
@@ -20,11 +27,16 @@ def summary(report: Report) -> str:
         return f"All checks passed! ({_plural(report.files, 'file')} checked)"
     return (
         f"Found {_plural(report.errors, 'error')} and {_plural(report.warnings, 'warning')} "
-        f"in {report.files_with_diagnostics} of {_plural(report.files, 'file')}."
+        f"in {report.files_with_diagnostics:,} of {_plural(report.files, 'file')}."
     )
 
 
-def _links_line(stats) -> str | None:
+def fix_mark(d: Diagnostic) -> str:
+    """` [*]` when `--fix` fixes it (safe fix), else nothing."""
+    return " [*]" if d.fix is not None and d.fix.safe and d.fix.edits else ""
+
+
+def _links_line(stats) -> str | None:  # type: ignore[no-untyped-def]
     if not stats:
         return None
     parts = [f"{stats.get(k, 0)} {k}" for k in ("checked", "cached", "broken", "skipped") if k in stats]
@@ -33,60 +45,127 @@ def _links_line(stats) -> str | None:
     return "Links: " + ", ".join(parts) + "." if parts else None
 
 
-def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
-    def paint(text: str, *styles: str) -> str:
-        return "".join(styles) + text + RESET if options.color else text
+class Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
 
+    def __call__(self, text: str, *styles: str) -> str:
+        return "".join(styles) + text + RESET if self.color else text
+
+    def location(self, d: Diagnostic, *, path: bool = True) -> str:
+        where = f"{d.line}" + self(":", CYAN) + f"{d.column}"
+        return (self(printable(d.path), BOLD) + self(":", CYAN) + where) if path else where
+
+    def code(self, d: Diagnostic) -> str:
+        return self(d.code, BOLD, RED if d.severity is Severity.ERROR else YELLOW)
+
+
+def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
+    paint = Painter(options.color)
     if options.statistics:
-        counts = Counter(d.code for d in report.diagnostics)
-        fixable = {d.code for d in report.diagnostics if d.fix is not None and d.fix.safe}
-        messages = {}
-        for d in report.diagnostics:
-            messages.setdefault(d.code, report.rule_docs.get(d.code, ("", d.message, ""))[0])
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            mark = "[*]" if code in fixable else "   "
-            stream.write(f"{count:>6}\t{paint(code, BOLD, RED)}\t{mark} {messages[code]}\n")
-    elif not options.quiet or report.diagnostics:
-        for d in report.diagnostics:
-            color = RED if d.severity is Severity.ERROR else YELLOW
-            location = paint(d.path, BOLD) + paint(":", CYAN) + f"{d.line}" + paint(":", CYAN) + f"{d.column}"
-            fix = " [*]" if d.fix is not None and d.fix.safe else ""
-            stream.write(f"{location}: {paint(d.code, BOLD, color)}{fix} {d.message}\n")
+        write_statistics(report, stream, paint)
+    else:
+        listed, hidden = shown(report, options)
+        lines = 0
+        for d in listed:
+            stream.write(f"{paint.location(d)}: {paint.code(d)}{fix_mark(d)} {printable(d.message)}\n")
+            lines += 1
             if options.show_source:
-                _write_source(stream, d, options, paint)
-    if options.quiet and not report.diagnostics:
+                lines += write_source(stream, d, options, paint)
+        if options.quiet:
+            return
+        write_footer(report, stream, options, paint, lines, hidden)
         return
-    if report.diagnostics and not options.statistics:
+    if not options.quiet:
+        write_totals(report, stream)
+
+
+report_text = report
+
+
+def write_footer(
+    report: Report, stream: IO[str], options: ReportOptions, paint: Painter, lines: int, hidden: int
+) -> None:
+    """Everything after the listing: not-shown count, table for long output, totals."""
+    if report.diagnostics:
         stream.write("\n")
+    if hidden:
+        stream.write(
+            f"… {_plural(hidden, 'more diagnostic')} not shown (--max-diagnostics/--max-per-code).\n"
+        )
+    if lines > options.long_output or hidden:
+        write_overview(report, stream, paint)
+    write_totals(report, stream)
+
+
+def write_overview(report: Report, stream: IO[str], paint: Painter) -> None:
+    """Counts by code (errors first) and the files with the most findings."""
+    counts = Counter(d.code for d in report.diagnostics)
+    severity = {d.code: d.severity for d in report.diagnostics}
+    names = {code: report.rule_docs.get(code, ("", "", ""))[0] for code in counts}
+    stream.write("By code:\n")
+    order = sorted(counts, key=lambda code: (-severity[code], -counts[code], code))
+    width = max(len(f"{counts[code]:,}") for code in order)
+    for code in order:
+        label = paint(f"{code:<6}", BOLD, RED if severity[code] is Severity.ERROR else YELLOW)
+        stream.write(f"  {label} {str(severity[code]):<7} {counts[code]:>{width},}  {names[code]}\n")
+    per_file = Counter(d.path for d in report.diagnostics)
+    worst = sorted(per_file.items(), key=lambda item: (-item[1], item[0]))[:WORST_FILES]
+    stream.write(
+        "Most findings: " + ", ".join(f"{printable(path)} ({count:,})" for path, count in worst) + "\n"
+    )
+    errors = sorted({code for code in counts if severity[code] is Severity.ERROR})
+    select = ",".join(errors) if errors else order[0]
+    stream.write(
+        f"Hint: `--statistics` counts by code; `--select {select}` lists only those; "
+        "`--sort severity` lists errors first.\n\n"
+    )
+
+
+def write_totals(report: Report, stream: IO[str]) -> None:
     links = _links_line(report.link_stats)
-    if links and not options.quiet:
+    if links:
         stream.write(links + "\n")
     stream.write(summary(report) + "\n")
-    safe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.safe)
-    unsafe = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
-    if safe and not options.quiet:
+    safe = sum(1 for d in report.diagnostics if fix_mark(d))
+    unsafe = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe and d.fix.edits)
+    if safe:
         stream.write(f"[*] {_plural(safe, 'fixable diagnostic')} (use `--fix`).\n")
-    if unsafe and not options.quiet:
+    if unsafe:
         fixes = "fix" if unsafe == 1 else "fixes"
-        stream.write(f"{unsafe} more {fixes} available with `--fix --unsafe-fixes`.\n")
+        stream.write(f"{unsafe:,} more {fixes} available with `--fix --unsafe-fixes`.\n")
 
 
-_concise = report
+def write_statistics(report: Report, stream: IO[str], paint: Painter) -> None:
+    counts = Counter(d.code for d in report.diagnostics)
+    fixable = {d.code for d in report.diagnostics if fix_mark(d)}
+    messages = {}
+    for d in report.diagnostics:
+        messages.setdefault(d.code, report.rule_docs.get(d.code, ("", d.message, ""))[0])
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        mark = "[*]" if code in fixable else "   "
+        stream.write(f"{count:>6}\t{paint(code, BOLD, RED)}\t{mark} {printable(messages[code])}\n")
 
 
-def _write_source(stream: IO[str], d, options: ReportOptions, paint) -> None:
+def write_source(stream: IO[str], d: Diagnostic, options: ReportOptions, paint: Painter) -> int:
+    """The offending line with a caret under the column; the number of lines written."""
     lines = options.sources.get(d.path)
     if not lines or not 1 <= d.line <= len(lines):
-        return
-    text = lines[d.line - 1].replace("\t", " ")
+        return 0
+    raw = lines[d.line - 1]
+    text = printable(raw.replace("\t", " "))
     gutter = f"{d.line:>4} | "
     stream.write(paint(gutter, CYAN) + text + "\n")
     width = 1
     if d.end_line == d.line and d.end_column and d.end_column > d.column:
         width = d.end_column - d.column
-    caret_pad = _display_width(text[: d.column - 1])
-    caret = "^" * max(1, _display_width(text[d.column - 1 : d.column - 1 + width]))
-    stream.write(" " * (len(gutter) - 2) + paint("| ", CYAN) + " " * caret_pad + paint(caret, RED) + "\n")
+    before = printable(raw[: d.column - 1].replace("\t", " "))
+    under = printable(raw[d.column - 1 : d.column - 1 + width].replace("\t", " "))
+    caret = "^" * max(1, _display_width(under))
+    stream.write(
+        " " * (len(gutter) - 2) + paint("| ", CYAN) + " " * _display_width(before) + paint(caret, RED) + "\n"
+    )
+    return 2
 
 
 def _display_width(text: str) -> int:
@@ -99,4 +178,4 @@ def report_full(report: Report, stream: IO[str], options: ReportOptions) -> None
     """`full`: the concise listing plus the offending line with a caret under it (`--show-source`)."""
     from dataclasses import replace
 
-    _concise(report, stream, replace(options, show_source=True))
+    report_text(report, stream, replace(options, show_source=True))

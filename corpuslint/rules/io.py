@@ -41,3 +41,24 @@ def unreadable_file() -> None:
     big.md:1:1: IO002 file is 52.0 MiB, over the 10 MiB limit; it was not linted
     ```
     """
+
+
+@rule("IO003", "internal-error", phase="runner")
+def internal_error() -> None:
+    """corpuslint failed on this file; the other files were linted.
+
+    ## What it does
+    Reports a file on which corpuslint itself raised an unexpected error, with the error's
+    text (no traceback). The file is not linted; the run goes on with the other files and
+    exits 1, as for any error.
+
+    ## Why is this bad?
+    It is a bug in corpuslint, not in the file, but the file was not checked. Saying so for
+    that file is better than stopping the whole run or passing it silently.
+
+    ## Example
+    ```
+    odd.md:1:1: IO003 internal error, this file was not linted: RecursionError: maximum recursion depth exceeded (please report it)
+    ```
+    Report it with the file (or a file that shows the same error) attached.
+    """

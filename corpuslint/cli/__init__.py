@@ -1,0 +1,122 @@
+"""Command line: `corpuslint check`, `rules`, `rule CODE`, `cache clean`.
+
+Exit status: 0 no errors, 1 errors found, 2 usage or configuration error (or corpuslint itself
+failed), 128 + N when stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP). A closed
+output pipe (`| head`) ends the run with the status it would have had.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from corpuslint.cli.parser import build_parser
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "build_parser", "main"]
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (the pool's workers are ended on the way) and exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class PipeClosed(Exception):
+    """stdout was closed by its reader; `status` is the exit status the run would have had."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _install_signal_handlers() -> dict[int, object]:
+    previous: dict[int, object] = {}
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return previous
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            previous[number] = signal.signal(number, _on_signal)
+    return previous
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    previous = _install_signal_handlers()
+    try:
+        return _dispatch(parser, args)
+    except KeyboardInterrupt:
+        print("corpuslint: interrupted", file=sys.stderr)
+        return 130
+    except Stopped as stop:
+        name = signal.Signals(stop.signum).name
+        print(f"corpuslint: stopped by {name}", file=sys.stderr)
+        return 128 + stop.signum
+    except PipeClosed as closed:
+        _silence_stdout()
+        return closed.status
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def _dispatch(parser, args) -> int:  # type: ignore[no-untyped-def]
+    if args.command == "check":
+        from corpuslint.cli.check import check
+
+        return check(args)
+    if args.command == "rules":
+        from corpuslint.cli.info import list_rules
+
+        return list_rules(args.rules_format)
+    if args.command == "rule":
+        from corpuslint.cli.info import explain_rule
+
+        return explain_rule(args.code)
+    if args.command == "cache":
+        from corpuslint.cli.info import cache
+
+        return cache(args)
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def error(message: str) -> int:
+    print(f"corpuslint: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def warn(message: str) -> None:
+    print(f"corpuslint: warning: {message}", file=sys.stderr)
+
+
+def _use_color(choice: str, stream) -> bool:  # type: ignore[no-untyped-def]
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()

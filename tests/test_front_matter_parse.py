@@ -220,13 +220,14 @@ def test_one_long_value_within_the_size_limit_loads():
 # --- TOML -------------------------------------------------------------------------------------------
 
 
-def test_toml_front_matter_loads_with_top_level_key_positions():
+def test_toml_front_matter_loads_with_key_and_item_positions():
     fm = fm_of("+++\ntitle = '标题'\ntags = ['a', 'b']\n[params]\ntitle = 'inner'\n+++\nBody\n")
     assert fm.format == "toml"
     assert fm.data == {"title": "标题", "tags": ["a", "b"], "params": {"title": "inner"}}
     assert fm.positions[("title",)] == (2, 1)
     assert fm.positions[("tags",)] == (3, 1)
-    assert fm.position(("tags", 1)) == (3, 1)
+    assert fm.position(("tags", 1)) == (3, 14)
+    assert fm.positions[("params", "title")] == (5, 1)
 
 
 def test_toml_dates_become_strings_as_rfc3339():
@@ -255,7 +256,8 @@ def test_json_front_matter_loads_with_positions_and_duplicates():
     assert fm.data == {"title": "B", "tags": ["x"]}
     assert fm.positions[("tags",)] == (3, 3)
     assert fm.duplicates == [(("title",), 4, 3)]
-    assert fm.strings == [(("title",), 2, 3, "B"), (("tags", 0), 3, 3, "x")]
+    # the repeated key's last value is the one kept, at its own line
+    assert fm.strings == [(("tags", 0), 3, 12, "x"), (("title",), 4, 12, "B")]
 
 
 def test_json_syntax_error_is_at_its_line_and_column():

@@ -534,12 +534,12 @@ def test_fm005_builtin_false_checks_only_the_extra_placeholders():
     ]
 
 
-def test_fm005_toml_and_json_report_at_the_key():
+def test_fm005_toml_and_json_report_at_the_placeholder():
     assert check("FM005", "+++\nsummary = 'TODO'\n+++\n") == [
-        (2, 1, "summary: template placeholder 'TODO' left in the value")
+        (2, 12, "summary: template placeholder 'TODO' left in the value")
     ]
     assert check("FM005", '{\n  "summary": "TODO"\n}\n') == [
-        (2, 3, "summary: template placeholder 'TODO' left in the value")
+        (2, 15, "summary: template placeholder 'TODO' left in the value")
     ]
 
 

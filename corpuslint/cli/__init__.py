@@ -85,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(parser, args) -> int:  # type: ignore[no-untyped-def]
+    if args.command in ("check", "rules", "rule"):
+        from corpuslint import plugins, registry
+
+        try:
+            registry.all_rules()  # the rule table, with the installed plugins' rules
+        except plugins.PluginError as exc:
+            return error(str(exc))
     if args.command == "check":
         from corpuslint.cli.check import check
 
@@ -101,6 +108,10 @@ def _dispatch(parser, args) -> int:  # type: ignore[no-untyped-def]
         from corpuslint.cli.info import cache
 
         return cache(args)
+    if args.command == "server":
+        from corpuslint.server import serve  # pygls is imported there, never at start-up
+
+        return serve()
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 

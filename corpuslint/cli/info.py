@@ -42,6 +42,7 @@ def list_rules(output_format: str = "text") -> int:
                 "fix": fix_availability(r) or None,
                 "summary": r.summary,
                 "options": dict(r.options),
+                "distribution": r.distribution or "corpuslint",
             }
             for r in rules.values()
         ]
@@ -58,7 +59,10 @@ def list_rules(output_format: str = "text") -> int:
     print(f"{'CODE':<6}  {'NAME':<{width}}  {'SEVERITY':<8}  {'FIX':<9}  SUMMARY")
     for rule in rules.values():
         fix = {"always": "yes", "": "-"}.get(fix_availability(rule), fix_availability(rule))
-        print(f"{rule.code:<6}  {rule.name:<{width}}  {str(rule.severity):<8}  {fix:<9}  {rule.summary}")
+        plugin = f"  [plugin: {rule.distribution}]" if rule.distribution else ""
+        print(
+            f"{rule.code:<6}  {rule.name:<{width}}  {str(rule.severity):<8}  {fix:<9}  {rule.summary}{plugin}"
+        )
     print(
         "\nFIX: yes = `--fix` fixes it ([*] in the output); sometimes = only some findings (those marked [*]);"
     )
@@ -80,6 +84,8 @@ def explain_rule(code: str) -> int:
     }[fix_availability(rule)]
     print(f"# {rule.name} ({rule.code})\n")
     print(f"Default severity: {rule.severity}. Fixable: {fixable}.")
+    if rule.distribution:
+        print(f"Provided by the plugin distribution {rule.distribution}.")
     if rule.options:
         print("Options: " + ", ".join(f"{k} = {v!r}" for k, v in rule.options.items()) + ".")
     print()

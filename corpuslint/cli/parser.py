@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         clean.add_argument("--config", metavar="FILE", help="config file whose cache to clean")
         _add_cache_options(clean)  # type: ignore[arg-type]
+    commands.add_parser(
+        "server",
+        help="run the language server (LSP over stdio, for editors)",
+        description="Speak the Language Server Protocol on stdin/stdout (see docs/editors.md).",
+    )
     return parser
 
 
@@ -265,4 +270,9 @@ def _add_check(commands, format_names: list[str]) -> None:  # type: ignore[no-un
         type=_positive_float,
         metavar="SECONDS",
         help="limit for checking one URL: all its requests together, redirects and retries included (default 20)",
+    )
+    links.add_argument(
+        "--suggest",
+        action="store_true",
+        help="ask an archive (links.archive_endpoint) for a copy of each dead page: in the message, as an unsafe fix",
     )

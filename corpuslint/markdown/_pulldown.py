@@ -148,8 +148,11 @@ def build(body: str, base: int, text: str) -> t.Parsed:
                     items.append(t.Item(t.SOFTBREAK, start, end))
                 elif event == "HardBreak":
                     items.append(t.Item(t.HARDBREAK, start, end))
-            if b.image is not None and event in ("SoftBreak", "HardBreak"):
-                b.image[4].append(" ")
+            if event in ("SoftBreak", "HardBreak"):
+                if b.image is not None:
+                    b.image[4].append(" ")
+                elif b.links:
+                    b.links[-1][4].append(" ")
             continue
         if "Text" in event:
             content = event["Text"]
@@ -323,6 +326,8 @@ def _close_image(b: _Builder) -> None:
         if b.text.find("[^", start, end) >= 0:
             _candidates(b, b.image_items, b.footnote_container())
         b.image_items = []
+    if b.links:
+        b.links[-1][4].append("".join(parts))
     dest_start, dest_end = _locate_destination(b.text, start, end, dest, "inline")
     b.out.links.append(
         t.Link("image", start, end, dest, "".join(parts), dest_start, dest_end, b.footnote_label())

@@ -116,3 +116,17 @@ def test_picklable():
 def test_bad_scope():
     with pytest.raises(ValueError):
         extract_links(doc(), "some")
+
+
+def test_markdown_link_after_a_bare_url_on_the_same_line_is_kept():
+    d = doc("正文\n\n入口：http://h.test/a；另见[官方公告](http://h.test/b)。\n")
+    found = extract_links(d, "all")
+    assert [o.url for o in found] == ["http://h.test/a", "http://h.test/b"]
+    assert [span(d, o) for o in found] == ["http://h.test/a", "http://h.test/b"]
+    assert found[1].text == "官方公告"
+
+
+def test_links_come_from_the_documents_one_parse():
+    d = doc()
+    extract_links(d, "all")
+    assert "markdown" in d.__dict__ and "tokens" not in d.__dict__

@@ -521,6 +521,8 @@ def _links_phase(
 
     settings = settings_from_config(dict(config.links), config.root)
     settings = replace(settings, **options.link_overrides, cache_dir=str(cache_root(config, options)))
+    if options.links_only:
+        settings = replace(settings, require=True)  # a run that checked no link is not a pass
     suppressions = {}
     occurrences = []
     for result in results:
@@ -538,13 +540,13 @@ def _links_phase(
     for occurrence, code, message in outcome.problems:
         if code not in enabled:
             continue
-        new_url = outcome.redirects.get(occurrence.url) if code == "LK003" else None
+        new_url = outcome.redirects.get(occurrence.url) if code == "LK003" else outcome.archived.get(occurrence.url)
         diagnostic = Diagnostic(
             occurrence.path,
             occurrence.line,
             occurrence.column,
             code,
-            plan.severities[code],
+            Severity.ERROR if code == "LK000" and outcome.unavailable_is_error else plan.severities[code],
             message,
             occurrence.end_line,
             occurrence.end_column,

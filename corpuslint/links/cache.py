@@ -2,22 +2,26 @@
 
 One table keyed by (URL, settings fingerprint). A good result is reused for `ttl_ok` (7 days),
 a failure for `ttl_fail` (1 hour). WAL mode and a busy timeout let concurrent runs share the
-file; a file that is not a readable database is rebuilt, never a reason to fail the run.
+file. A database another process holds locked past `LOCK_WAIT` seconds is left alone: this run
+goes on without the cache (a note on stderr says so). Only a file that is not a readable
+database (not SQLite, malformed pages) is rebuilt; nothing is ever a reason to fail the run.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from corpuslint import cachedir
-from corpuslint.links.checker import OK, PERMANENT, SOFT404, LinkResult
+from corpuslint.links.outcomes import OK, PERMANENT, SOFT404, LinkResult
 from corpuslint.links.settings import LinkSettings
 
 FILE_NAME = "links.sqlite3"
-SCHEMA_VERSION = 2  # 2: titles
+SCHEMA_VERSION = 3  # 2: titles, 3: archived copies
+LOCK_WAIT = 5.0  # seconds to wait for another process's lock before going on without the cache
 _GOOD = {OK, PERMANENT, SOFT404}  # the server answered: the long TTL applies
 
 _SCHEMA = """
@@ -29,6 +33,7 @@ CREATE TABLE IF NOT EXISTS results (
     status INTEGER,
     new_url TEXT,
     titles TEXT,
+    archived TEXT,
     checked_at REAL NOT NULL,
     expires_at REAL NOT NULL,
     PRIMARY KEY (url, fingerprint)
@@ -44,6 +49,7 @@ class LinkCache:
         self.fingerprint = settings.fingerprint()
         self._now = now
         self._db: sqlite3.Connection | None = None
+        self._disabled = False  # locked by another process: off for this run
 
     def now(self) -> float:
         return time.time() if self._now is None else self._now
@@ -52,8 +58,8 @@ class LinkCache:
 
     def _open(self) -> sqlite3.Connection:
         cachedir.prepare(self.directory)
-        db = sqlite3.connect(str(self.path), timeout=10.0, isolation_level=None)
-        db.execute("PRAGMA busy_timeout = 10000")
+        db = sqlite3.connect(str(self.path), timeout=LOCK_WAIT, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT * 1000)}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -67,13 +73,28 @@ class LinkCache:
     def _connection(self) -> sqlite3.Connection | None:
         if self._db is not None:
             return self._db
+        if self._disabled:
+            return None
         try:
             self._db = self._open()
-        except sqlite3.DatabaseError:
-            self._rebuild()
+        except sqlite3.DatabaseError as exc:
+            if _busy(exc):
+                self._give_up()
+            else:
+                self._rebuild()
         except OSError:
             self._db = None
         return self._db
+
+    def _give_up(self) -> None:
+        """Another process holds the database: run without it, and never touch its file."""
+        self.close()
+        self._disabled = True
+        print(
+            f"corpuslint: note: the link cache {self.path} is locked by another process; "
+            f"links are checked without it this time",
+            file=sys.stderr,
+        )
 
     def _rebuild(self) -> None:
         """Move a damaged file out of the way and start empty."""
@@ -111,11 +132,11 @@ class LinkCache:
                     chunk = urls[start : start + 500]
                     marks = ",".join("?" * len(chunk))
                     rows = db.execute(
-                        f"SELECT url, outcome, message, status, new_url, titles FROM results "
+                        f"SELECT url, outcome, message, status, new_url, titles, archived FROM results "
                         f"WHERE fingerprint = ? AND expires_at > ? AND url IN ({marks})",
                         (self.fingerprint, now, *chunk),
                     ).fetchall()
-                    for url, outcome, message, status, new_url, titles in rows:
+                    for url, outcome, message, status, new_url, titles, archived in rows:
                         found[url] = LinkResult(
                             url,
                             outcome,
@@ -123,10 +144,14 @@ class LinkCache:
                             status=status,
                             new_url=new_url,
                             titles=None if titles is None else tuple(t for t in titles.split("\n") if t),
+                            archived=archived,
                         )
                 return found
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as exc:
                 found.clear()
+                if _busy(exc):
+                    self._give_up()
+                    return {}
                 self._rebuild()
         return {}
 
@@ -147,6 +172,7 @@ class LinkCache:
                     result.status,
                     result.new_url,
                     titles,
+                    result.archived,
                     now,
                     now + ttl,
                 )
@@ -159,16 +185,16 @@ class LinkCache:
                 return 0
             try:
                 db.execute("BEGIN IMMEDIATE")
-                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
                 db.execute("COMMIT")
                 return len(rows)
-            except sqlite3.OperationalError:
+            except sqlite3.DatabaseError as exc:
                 try:
                     db.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-                return 0  # busy past the timeout: results are simply not kept this time
-            except sqlite3.DatabaseError:
+                if _busy(exc) or isinstance(exc, sqlite3.OperationalError) and not _corrupt(exc):
+                    return 0  # busy past the timeout: results are simply not kept this time
                 self._rebuild()
         return 0
 
@@ -184,6 +210,26 @@ class LinkCache:
             db.execute("DELETE FROM results")
             db.execute("VACUUM")
             return int(count)
-        except sqlite3.DatabaseError:
-            self._rebuild()
+        except sqlite3.DatabaseError as exc:
+            if _busy(exc):
+                self._give_up()
+            else:
+                self._rebuild()
             return 0
+
+
+def _busy(exc: sqlite3.DatabaseError) -> bool:
+    """Locked or busy: another process's transaction, not a damaged file."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (and their extended codes)
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _corrupt(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text

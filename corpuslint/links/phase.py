@@ -28,6 +28,10 @@ class LinksOutcome:
     redirects: dict[str, str] = field(default_factory=dict)
     # URL -> the page's titles (`<title>`, og:title) where they were read (CT001 enabled)
     titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # URL -> an archived copy of the dead page (--suggest), for an unsafe fix
+    archived: dict[str, str] = field(default_factory=dict)
+    # LK000 is an error, not a warning (links.require, --links-only)
+    unavailable_is_error: bool = False
 
 
 PROGRESS_MIN_URLS = 20  # fewer than this finish before a progress line would help
@@ -121,7 +125,7 @@ def run_links_phase(
     titles compared with it; CT003 compares the link texts of each URL across the corpus.
     Without any LK code nor CT001, no request is made.
     """
-    from corpuslint.links.checker import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404, Checker, LinkResult
+    from corpuslint.links.outcomes import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404, LinkResult
 
     outcome = LinksOutcome()
     results: dict[str, LinkResult] = {}
@@ -148,7 +152,11 @@ def run_links_phase(
     if enabled is not None and not any(code.startswith("LK") for code in enabled):
         to_check = [u for u in to_check if u in title_urls]
 
-    factory = checker_factory or Checker
+    if checker_factory is None:
+        from corpuslint.links.checker import Checker
+
+        checker_factory = Checker
+    factory = checker_factory
     cache = None
     cached: dict[str, LinkResult] = {}
     if use_cache and to_check:
@@ -177,6 +185,8 @@ def run_links_phase(
                 checker.title_urls = title_urls  # type: ignore[attr-defined]
             async with checker:  # type: ignore[attr-defined]
                 found = await checker.check_all(remaining)  # type: ignore[attr-defined]
+                if settings.suggest:
+                    found = await _with_archived_copies(checker, found)
                 return found, checker.requests  # type: ignore[attr-defined]
 
         try:
@@ -211,6 +221,8 @@ def run_links_phase(
         outcome.problems.append((occurrence, result.outcome, result.message))
         if result.outcome == PERMANENT and result.new_url:
             outcome.redirects[occurrence.url] = result.new_url
+        if result.archived:
+            outcome.archived[occurrence.url] = result.archived
     for result in results.values():
         key = {
             OK: "ok",
@@ -226,10 +238,8 @@ def run_links_phase(
     if unchecked:
         first = min(unchecked, key=lambda o: (o.path, o.line, o.column))
         missing = len({o.url for o in unchecked})
-        reason = next((r.message for r in attempted if r.unavailable), "")
-        outcome.problems.append(
-            (first, UNAVAILABLE, f"network unavailable: {missing} links not checked ({reason})")
-        )
+        outcome.problems.append((first, UNAVAILABLE, unavailable_message(missing, attempted)))
+        outcome.unavailable_is_error = settings.require
     for url in title_urls:
         result = results.get(url)
         if result is not None and result.titles and result.outcome in (OK, PERMANENT):
@@ -256,6 +266,48 @@ def run_links_phase(
         **counts,
     }
     return outcome
+
+
+_CAUSE_HINTS = {
+    "proxy unreachable": "the proxy does not answer: check HTTPS_PROXY / HTTP_PROXY or links.proxy",
+    "no route": "no route to the network: is this machine offline, or does it need a proxy?",
+    "DNS": "DNS does not answer: offline, or a network that resolves names only through a proxy",
+}
+
+
+def unavailable_message(missing: int, attempted: list) -> str:  # type: ignore[type-arg]
+    """LK000's message: how many links, the likely cause, the first error as it was."""
+    failed = [r for r in attempted if r.unavailable]
+    causes = [r.cause for r in failed if r.cause]
+    cause = max(set(causes), key=causes.count) if causes else None
+    reason = next((r.message for r in failed if r.cause == cause), failed[0].message if failed else "")
+    hint = _CAUSE_HINTS.get(cause or "", "")
+    text = f"network unavailable: {missing} links not checked ({reason})"
+    return f"{text}; likely cause: {hint}" if hint else text
+
+
+async def _with_archived_copies(checker, found):  # type: ignore[no-untyped-def]
+    """--suggest: the archived copy of every dead page joined to its result."""
+    from dataclasses import replace
+
+    from corpuslint.links.archive import archived_copies
+    from corpuslint.links.outcomes import BROKEN, SOFT404
+
+    dead = [
+        r.url
+        for r in found.values()
+        if (r.outcome == SOFT404 or (r.outcome == BROKEN and r.status in (404, 410)))
+        or (r.outcome == BROKEN and r.status is None and r.cause == "DNS" and not r.hard_unavailable)
+    ]
+    if not dead:
+        return found
+    copies = await archived_copies(checker, dead)
+    for url, archived in copies.items():
+        result = found[url]
+        found[url] = replace(
+            result, archived=archived, message=f"{result.message}; archived copy: {archived}"
+        )
+    return found
 
 
 def clear_cache(settings: LinkSettings) -> int:

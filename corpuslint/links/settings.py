@@ -18,6 +18,7 @@ DEFAULT_USER_AGENT = (
     "Chrome/124.0 Safari/537.36 corpuslint"
 )
 
+DEFAULT_ARCHIVE_ENDPOINT = "https://archive.org/wayback/available"
 SCOPES = ("footnotes", "all")
 METHODS = ("head", "get")
 CACHE_DIR_NAME = ".corpuslint_cache"
@@ -45,8 +46,13 @@ class LinkSettings:
     user_agent: str = DEFAULT_USER_AGENT
     exclude: tuple[str, ...] = ()  # regexes (re.search) of URLs never checked
     allow_private: bool = False  # check private, loopback, link-local... addresses too
-    ca_bundle: str | None = None  # PEM file of extra trusted CAs (replaces the default store)
+    ca_bundle: str | None = None  # PEM file of CAs trusted in addition to the system's store
     verify_tls: bool = True
+    proxy: str | None = None  # proxy URL for every request (default: HTTP(S)_PROXY, NO_PROXY)
+    require: bool = False  # a run in which the network let no link be checked is an error (LK000)
+    fragments: bool = False  # check `#anchor` against the page's ids (Markdown: heading slugs)
+    suggest: bool = False  # ask an archive for a copy of each dead page (an unsafe fix)
+    archive_endpoint: str = DEFAULT_ARCHIVE_ENDPOINT  # a Wayback-compatible availability API
     cache_dir: str | None = None  # default: .corpuslint_cache next to corpuslint.toml
     ttl_ok: float = 7 * 24 * 3600.0  # seconds a good result is reused
     ttl_fail: float = 3600.0  # seconds a failure is reused
@@ -66,7 +72,10 @@ class LinkSettings:
         """What changes a cached result's meaning: results are cached per fingerprint."""
         headers = ",".join(f"{k.lower()}={v}" for k, v in sorted(self.headers.items()))
         accept = ",".join(f"{a}-{b}" for a, b in self.accept)
-        return f"{self.method}|{accept}|{self.max_redirects}|{headers}|{int(self.verify_tls)}"
+        return (
+            f"{self.method}|{accept}|{self.max_redirects}|{headers}|{int(self.verify_tls)}"
+            f"|{int(self.fragments)}|{self.archive_endpoint if self.suggest else ''}"
+        )
 
 
 _INT_KEYS = {"max_concurrency": 1, "max_per_host": 1, "max_redirects": 0, "retries": 0, "max_body": 0}
@@ -80,7 +89,7 @@ _FLOAT_KEYS = {
     "ttl_ok": 0.0,
     "ttl_fail": 0.0,
 }
-_BOOL_KEYS = ("allow_private", "verify_tls")
+_BOOL_KEYS = ("allow_private", "verify_tls", "require", "fragments", "suggest")
 _RANGE = re.compile(r"^\s*(\d{3})\s*(?:\.\.\s*(\d{3})\s*)?$")
 
 
@@ -116,6 +125,21 @@ def _duration(key: str, value: Any, minimum: float | None) -> float:
     elif value < minimum:
         raise ValueError(f"links.{key}: must be at least {minimum}, got {value}")
     return value
+
+
+def _http_url(key: str, value: Any) -> str:
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"links.{key}: expected a URL like 'http://proxy.example:3128'")
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError as exc:
+        raise ValueError(f"links.{key}: {value!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"links.{key}: expected an http:// or https:// URL, got {value!r}")
+    return value.strip()
 
 
 def settings_from_config(table: Mapping[str, Any] | None, config_dir: Path | None) -> LinkSettings:
@@ -171,6 +195,8 @@ def settings_from_config(table: Mapping[str, Any] | None, config_dir: Path | Non
                 except re.error as exc:
                     raise ValueError(f"links.exclude: bad regular expression {pattern!r}: {exc}") from None
             values[key] = tuple(patterns)
+        elif key in ("proxy", "archive_endpoint"):
+            values[key] = _http_url(key, value)
         elif key in ("cache_dir", "ca_bundle"):
             if not isinstance(value, str) or not value:
                 raise ValueError(f"links.{key}: expected a path")

@@ -236,9 +236,12 @@ _ALLOWED = {
 
 
 def _edit_is_a_mark(original: str, replacement: str) -> bool:
-    """An edit changes one reported mark into its replacement, with only plain spaces around."""
+    """An edit changes one reported mark (with the backslash that escapes it) into its
+    replacement, with only plain spaces around."""
     core = original.strip(" ")
-    return len(core) == 1 and len(replacement) == 1 and replacement in _ALLOWED.get(core, "")
+    if len(core) == 2 and core[0] == "\\":
+        core = core[1:]
+    return len(replacement) == 1 and replacement in _ALLOWED.get(core, "")
 
 
 def _other_counts(text: str, path: str) -> Counter:
@@ -302,9 +305,9 @@ def cmd_fix(args) -> int:
 # --- zhlint ---------------------------------------------------------------------------------------
 
 _ZHLINT = r"""
-const { run } = require(process.argv[2]);
+const { run } = require(process.argv[process.argv.length - 1]);
 const fs = require('fs');
-const files = JSON.parse(fs.readFileSync(0, 'utf8'));
+const files = JSON.parse(fs.readFileSync(process.argv[process.argv.length - 2], 'utf8'));
 const kinds = {};
 let total = 0;
 for (const file of files) {
@@ -317,6 +320,11 @@ console.log(JSON.stringify({ total, kinds }));
 """
 
 
+# zhlint's messages about punctuation width and pairing (what TY001-TY004 look at); the others
+# are about spaces, which corpuslint does not check.
+_ZHLINT_WIDTH = ("此处标点符号需要使用全角", "此处标点符号需要使用半角", "引号未匹配", "括号未匹配")
+
+
 def cmd_zhlint(args) -> int:
     module = REPO / "bench" / "anchors" / "node_modules" / "zhlint"
     if not module.is_dir():
@@ -327,9 +335,11 @@ def cmd_zhlint(args) -> int:
         if not files:
             continue
         lines = sum(p.read_text(encoding="utf-8", errors="replace").count("\n") + 1 for p in files)
+        listing = Path(args.out) / f"zhlint-files-{corpus}.json"
+        listing.parent.mkdir(parents=True, exist_ok=True)
+        listing.write_text(json.dumps([str(p) for p in files]), encoding="utf-8")
         proc = subprocess.run(
-            ["node", "-e", _ZHLINT, str(module)],
-            input=json.dumps([str(p) for p in files]),
+            ["node", "-e", _ZHLINT, str(listing), str(module)],
             capture_output=True,
             text=True,
             timeout=1800,

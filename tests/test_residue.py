@@ -160,16 +160,17 @@ def test_trigger_hints_never_miss_a_folded_trigger(body):
         assert not any(trigger in folded for trigger in residue._SEARCH_TRIGGERS)
 
 
-def test_a_document_without_residue_candidates_is_not_parsed_even_with_code_blocks():
+def test_sr001_never_parses_the_document():
     from corpuslint.document import Document
     from corpuslint.registry import RuleContext, all_rules
 
-    doc = Document.from_bytes("a.md", "正文。\n\n```\n代码\n```\n\n    缩进代码\n".encode())
-    assert list(all_rules()["SR001"].check(doc, RuleContext(options={}))) == []
+    text = "正文。\n\n```\n代码\n```\n\n    缩进代码\n\n© 版权声明\n"
+    doc = Document.from_bytes("a.md", text.encode())
+    assert [p.line for p in all_rules()["SR001"].check(doc, RuleContext(options={}))] == [9]
     assert "tokens" not in doc.__dict__
 
 
-def test_residue_inside_fenced_code_is_still_ignored_once_a_candidate_elsewhere_forces_the_parse():
+def test_residue_inside_fenced_code_is_ignored_when_a_candidate_is_elsewhere():
     from corpuslint.document import Document
     from corpuslint.registry import RuleContext, all_rules
 
@@ -177,3 +178,48 @@ def test_residue_inside_fenced_code_is_still_ignored_once_a_candidate_elsewhere_
     doc = Document.from_bytes("a.md", text.encode())
     lines = [p.line for p in all_rules()["SR001"].check(doc, RuleContext(options={}))]
     assert lines == [7]
+
+
+# --- what SR001 never looks at ----------------------------------------------------------------------
+
+
+def test_a_licence_line_in_an_html_comment_is_not_residue():
+    text = "Intro text.\n\n<!--\n// Copyright 2015 Example Authors. All rights reserved.\n-->\n\nBody.\n"
+    assert lines(text) == []
+    assert lines("正文。\n\n<!-- © 版权声明 -->\n") == []
+
+
+def test_an_unclosed_html_comment_runs_to_the_end():
+    assert lines("正文。\n\n<!-- 草稿\n© 版权声明\n") == []
+
+
+def test_headings_are_never_residue():
+    assert lines("正文。\n\n#### All rights reserved\n\nTHE END\n---------\n\n段落。\n") == []
+
+
+def test_table_rows_are_never_residue():
+    text = "正文。\n\n| 字体 | 许可 |\n|---|---|\n| 某字体 | All rights reserved |\n| 乙 | 版权所有 |\n"
+    assert lines(text) == []
+
+
+def test_code_in_fences_of_either_kind_and_in_block_quotes_is_never_residue():
+    text = "正文。\n\n~~~\n版权所有\n~~~\n\n> ```\n> © 2020 Example\n> ```\n"
+    assert lines(text) == []
+
+
+def test_front_matter_is_never_residue():
+    assert lines("---\ntitle: 标题\nrights: All rights reserved\n---\n正文。\n") == []
+
+
+def test_prose_after_a_table_or_comment_is_still_checked():
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\n\n<!-- x -->\n\n正文。\n\n© 版权声明\n"
+    assert lines(text) == [9]
+
+
+def test_include_limits_sr001_to_the_configured_content():
+    rule = all_rules()["SR001"]
+    text = "Font licence.\n\nCopyright (c) 2010 Someone. All rights reserved.\n"
+    options = {**rule.options, "include": ["files/**"]}
+    for path, expected in (("static/fonts/LICENSE.md", []), ("corpus/files/en-us/a.md", [3])):
+        doc = Document.from_bytes(path, text.encode())
+        assert [p.line for p in rule.check(doc, RuleContext(options=options))] == expected

@@ -73,8 +73,63 @@ _WEAK: tuple[tuple[str, str], ...] = (
 )
 _SHORT = 60  # whole-line patterns only look at lines up to this long
 
-_FENCE_TYPES = ("fence",)
-_CODE_TYPES = ("code_block",)
+_FENCE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
+_INDENTED = re.compile(r"(?: {4}|\t)")
+_ATX_HEADING = re.compile(r"[ >]*#{1,6}(?:[ \t]|$)")
+_SETEXT_UNDERLINE = re.compile(r"[ >]{0,3}(?:=+|-+)[ \t]*")
+_TABLE_DELIMITER = re.compile(
+    r"[ >]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*|[ >]*\|[ \t]*:?-+:?[ \t]*\|?[ \t]*"
+)
+_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|$(?![\s\S]))")
+
+
+def not_prose_lines(lines: list[str]) -> tuple[set[int], set[int], set[int]]:
+    """Body lines that are fenced code, indented code (any line indented four spaces or a tab:
+    an over-approximation, it only keeps template code from being reported), and the other
+    lines that are never residue: HTML comments, headings (ATX and setext), table rows."""
+    fenced: set[int] = set()
+    never: set[int] = set()
+    indented = {i for i, line in enumerate(lines) if _INDENTED.match(line)}
+    fence = None
+    for index, line in enumerate(lines):
+        if fence is not None:
+            fenced.add(index)
+            stripped = line.lstrip(" \t>")
+            if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " \t"):
+                fence = None
+            continue
+        opening = _FENCE.match(line)
+        if opening and (opening.group(1)[0] == "~" or "`" not in line[opening.end() :]):
+            fence = opening.group(1)
+            fenced.add(index)
+            continue
+        if _ATX_HEADING.match(line):
+            never.add(index)
+        elif index and lines[index - 1].strip() and _SETEXT_UNDERLINE.fullmatch(line):
+            never.update((index - 1, index))
+        elif _TABLE_DELIMITER.fullmatch(line) and index and "|" in lines[index - 1]:
+            row = index - 1
+            while row < len(lines) and lines[row].strip() and ("|" in lines[row] or row == index):
+                never.add(row)
+                row += 1
+    if "<!--" in "".join(lines):
+        body = "\n".join(lines)
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        for match in _COMMENT.finditer(body):
+            first = bisect_right(starts, match.start()) - 1
+            last = bisect_right(starts, max(match.start(), match.end() - 1)) - 1
+            never.update(range(first, last + 1))
+    return fenced, indented - fenced, never - fenced
+
+
+def _included(path: str, patterns: tuple[str, ...]) -> bool:
+    """`path` (or a trailing part of it: the path shown may be absolute) matches a glob."""
+    from corpuslint.globs import matches
+
+    parts = path.replace("\\", "/").lstrip("/").split("/")
+    return any(matches("/".join(parts[i:]), patterns) for i in range(len(parts)))
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +161,7 @@ def _patterns_option(value: object) -> tuple[str, ...]:
     "scrape-residue",
     severity=Severity.WARNING,
     fixable=True,
-    options={"builtin": True, "patterns": []},
+    options={"builtin": True, "patterns": [], "include": []},
 )
 def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     """Site boilerplate left in the body by a scraper.
@@ -122,8 +177,12 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     Widget and footer phrases match only as a whole short line: a sentence that mentions 分享 or
     评论 is prose. Licence numbers, "all rights reserved" and the disclaimers match anywhere in a
     line. A date stamp (`更新时间：2025-11-01`) or a lone widget word counts only when it is part
-    of the trailing block. Fenced code is never looked at; indented code only for whole-line
-    widgets (scraped pages often indent their last lines by accident), never for template code.
+    of the trailing block.
+
+    Never residue: the front matter, fenced code, HTML comments (a licence header such as
+    `<!-- Copyright 2015 … All rights reserved. -->` belongs to the page), headings and table
+    rows. Indented lines count only for whole-line widgets (scraped pages often indent their
+    last lines by accident), never for template code.
 
     The fix removes the trailing block: from the first residue line of the run of residue (and
     blank) lines that ends the document, to the end of the file. It is unsafe (it deletes text
@@ -131,7 +190,9 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     a document is reported without a fix.
 
     Options: `patterns`, extra regular expressions (searched in each line); `builtin = false`
-    turns the built-in patterns off.
+    turns the built-in patterns off; `include`, globs of the files SR001 looks at (matched
+    against the path shown, or any trailing part of it: `include = ["files/**"]` leaves out
+    `static/fonts/LICENSE.md`). By default it looks at every file the config lints.
 
     ## Why is this bad?
     The boilerplate is not part of the article: it pollutes search, summaries and word counts,
@@ -148,6 +209,9 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     ```
     """
     options = ctx.options
+    include = _patterns_option(options.get("include", ()))
+    if include and not _included(doc.path, include):
+        return
     builtin = bool(options.get("builtin", True))
     extra = _patterns_option(options.get("patterns", ()))
     try:
@@ -215,24 +279,8 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     if not (found or template_found or line_found):
         return
 
-    fenced: set[int] = set()
-    indented: set[int] = set()
-    # (single-character tests first: a longer needle costs more to look for in a CJK text)
-    needs_tokens = (
-        ("`" in body and "```" in body)
-        or ("~" in body and "~~~" in body)
-        or "\n    " in body
-        or ("\t" in body and "\n\t" in body)
-        or body.startswith(("    ", "\t"))
-    )
-    if needs_tokens:
-        for token in doc.tokens:
-            if token.map is None:
-                continue
-            if token.type in _FENCE_TYPES:
-                fenced.update(range(*token.map))
-            elif token.type in _CODE_TYPES:
-                indented.update(range(*token.map))
+    fenced, indented, never = not_prose_lines(lines)
+    fenced |= never  # what is never residue: code, HTML comments, headings, tables
     # nothing inside fenced code counts; template code does not count in indented code either
     found = {i: label for i, label in found.items() if i not in fenced}
     for index, label in template_found.items():

@@ -51,7 +51,7 @@ __all__ = [
 ConfigLike = Union[Config, str, "os.PathLike[str]", None]
 
 _lock = threading.Lock()
-_loaded: dict[Path, tuple[tuple[int, int], Config]] = {}  # config file -> (its stat, Config)
+_loaded: dict[Path, tuple[tuple, Config]] = {}  # config file -> (its and its bases' stats, Config)
 _found: dict[Path, tuple[tuple, Path | None]] = {}  # directory -> (candidates' stats, config file)
 _plans: dict[tuple, tuple[Config, object]] = {}  # (id(config), select, ignore) -> (config, plan)
 _MAX_CACHED = 256
@@ -130,17 +130,23 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return _load_file(target)
 
 
-def _load_file(path: Path) -> Config:
+def _stat(path: Path) -> tuple[int, int]:
     try:
         info = path.stat()
     except OSError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _load_file(path: Path) -> Config:
+    if not path.is_file():
         return config_module.load_config(path)  # raises ConfigError: not found
-    signature = (info.st_mtime_ns, info.st_size)
     with _lock:
         cached = _loaded.get(path)
-    if cached is not None and cached[0] == signature:
+    if cached is not None and cached[0] == (_stat(path), *map(_stat, getattr(cached[1], "extends", ()))):
         return cached[1]
     loaded = config_module.load_config(path, cwd=path.parent)
+    signature = (_stat(path), *map(_stat, getattr(loaded, "extends", ())))  # and the files it extends
     with _lock:
         if len(_loaded) >= _MAX_CACHED:
             _loaded.clear()
@@ -290,17 +296,21 @@ def lint_paths(
     """Lint files and directories as `corpuslint check PATHS` does (directories walked for the
     config's `include`, `exclude` applied) and return every diagnostic with the counts.
 
-    With `config=None`, the configuration is found as the CLI finds it, from the working
-    directory. Links are checked only with `links=True` (that is network traffic); `jobs` worker
-    processes (1: in this thread; None: one per core); `use_cache` reads and writes the
-    per-file cache (.corpuslint_cache). A path that does not exist raises FileNotFoundError.
+    With `config=None`, each file gets the configuration the CLI gives it: the closest config
+    file in its directory or above (hierarchical; globs relative to that config's directory).
+    Links are checked only with `links=True` (that is network traffic); `jobs` worker processes
+    (1: in this thread; None: one per core); `use_cache` reads and writes the per-file cache
+    (.corpuslint_cache). A path that does not exist raises FileNotFoundError.
     """
-    from corpuslint.discovery import discover
-    from corpuslint.runner import RunOptions, run
+    from corpuslint.discovery import ConfigResolver, discover_grouped
+    from corpuslint.runner import RunOptions, run_groups
 
-    resolved = _resolve(config, os.path.join(os.getcwd(), "x.md"))
+    if config is None:
+        resolver = ConfigResolver()
+    else:
+        resolver = ConfigResolver.fixed(_resolve(config, os.path.join(os.getcwd(), "x.md")))
     names = [os.fspath(p) for p in paths]
-    sources, missing = discover(names, resolved, force_exclude=force_exclude)
+    groups, missing = discover_grouped(names, resolver, force_exclude=force_exclude)
     if missing:
         raise FileNotFoundError(f"{missing[0]}: no such file or directory")
     options = RunOptions(
@@ -312,7 +322,7 @@ def lint_paths(
         progress=False,
     )
     try:
-        report = run(sources, resolved, options)
+        report = run_groups(groups, options)
     except ValueError as exc:  # an unknown code in select/ignore
         raise ConfigError(f"select/ignore: {exc}") from None
     return Result(list(report.diagnostics), report.files, report.link_stats)

@@ -211,3 +211,12 @@ def test_multiprocessing_map_over_file_lists(tmp_path):
     assert sum(result.files for result in results) == 12
     assert sorted(combined, key=lambda d: d.sort_key()) == api.lint_paths(files, config).diagnostics
     assert {d.code for d in combined} == {"FN001", "TY001", "SR001"}
+
+
+def test_lint_paths_gives_each_file_its_closest_config(tmp_path, monkeypatch):
+    write(tmp_path, "a.md", UNDEFINED)
+    write(tmp_path, "quiet/b.md", UNDEFINED)
+    write(tmp_path, "quiet/corpuslint.toml", 'ignore = ["FN001"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert [d.path for d in api.lint_paths(["."]).diagnostics] == ["a.md"]
+    assert len(api.lint_paths(["."], api.default_config(tmp_path)).diagnostics) == 2  # one config for all

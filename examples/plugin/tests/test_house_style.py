@@ -34,9 +34,9 @@ def test_an_author_in_house_style_passes(config):
     assert lint(ARTICLE.format(author="鲁迅", body="正文。"), config) == []
 
 
-def test_an_author_in_another_format_is_reported_at_its_value(config):
+def test_an_author_in_another_format_is_reported_at_its_key(config):
     (found,) = lint(ARTICLE.format(author="lovelace, ada", body="Text."), config)
-    assert found[:3] == ("XHS001", 3, 9) and "lovelace, ada" in found[3]
+    assert found[:3] == ("XHS001", 3, 1) and "lovelace, ada" in found[3]
 
 
 def test_each_author_of_a_list_is_checked(config):

@@ -322,7 +322,14 @@ console.log(JSON.stringify({ total, kinds }));
 
 # zhlint's messages about punctuation width and pairing (what TY001-TY004 look at); the others
 # are about spaces, which corpuslint does not check.
-_ZHLINT_WIDTH = ("此处标点符号需要使用全角", "此处标点符号需要使用半角", "引号未匹配", "括号未匹配")
+_ZHLINT_WIDTH = (
+    "此处标点符号需要使用全角",
+    "此处标点符号需要使用半角",
+    "引号未匹配",
+    "括号未匹配",
+    "引号未闭合",
+    "括号未闭合",
+)
 
 
 def cmd_zhlint(args) -> int:

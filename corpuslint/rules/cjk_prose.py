@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from corpuslint.diagnostics import Edit
 from corpuslint.document import Document
+from corpuslint.markdown.prose import ProseBlock, prose_blocks
 from corpuslint.rules.cjk_text import HAS_CJK, PLACEHOLDER, Masks, code_like_masks, is_cjk, mostly_latin
-from corpuslint.rules.prose_local import ProseBlock, prose_blocks
 
 
 @dataclass(frozen=True)

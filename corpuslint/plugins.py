@@ -9,7 +9,7 @@ The named module (or `module:attribute`) is imported the first time the rule tab
 importing it registers its rules with the same `@rule` decorator as the built-in ones. This module
 also re-exports everything a rule may use, the stable rule API (see docs/api.md):
 
-    from corpuslint.plugins import Document, Edit, Fix, Problem, RuleContext, Severity, rule
+    from corpuslint.plugins import Document, Edit, Fix, Problem, RuleContext, Severity, prose_blocks, rule
 
 Codes of plugin rules live in a namespace of their own: `X`, one to three capital letters naming
 the plugin, three digits (`XHS001`). Built-in codes never start with `X`; two plugins claiming
@@ -34,19 +34,23 @@ from corpuslint import registry
 from corpuslint.config import ConfigError
 from corpuslint.diagnostics import Edit, Fix, Problem, Severity
 from corpuslint.document import Document
+from corpuslint.markdown.prose import PLACEHOLDER, ProseBlock, prose_blocks
 from corpuslint.registry import RuleContext, rule
 
 __all__ = [
     "GROUP",
+    "PLACEHOLDER",
     "Document",
     "Edit",
     "Fix",
     "Plugin",
     "PluginError",
     "Problem",
+    "ProseBlock",
     "RuleContext",
     "Severity",
     "installed",
+    "prose_blocks",
     "rule",
 ]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import http.server
-import sys
 import threading
 from pathlib import Path
 
@@ -18,12 +17,14 @@ from corpuslint import api
 pytest_lsp = pytest.importorskip("pytest_lsp")
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
+from tests.conftest import corpuslint_executable  # noqa: E402
+
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
 UNDEFINED = "---\ntitle: A\n---\nText[^1].\n"  # FN001 at 4:5-4:9
 CJK_COMMA = "---\ntitle: A\n---\n中文,测试。\n"  # TY001 at 4:3, fixable
 TIMEOUT = 20
-SERVER = [sys.executable, "-m", "corpuslint.server"]
+SERVER = [corpuslint_executable(), "server"]  # the installed console script
 
 
 def make_client() -> LanguageClient:

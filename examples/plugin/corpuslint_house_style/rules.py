@@ -9,11 +9,9 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from corpuslint.plugins import Document, Edit, Fix, Problem, RuleContext, Severity, rule
+from corpuslint.plugins import Document, Edit, Fix, Problem, RuleContext, Severity, prose_blocks, rule
 
 DEFAULT_AUTHOR = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)+|[\u4e00-\u9fff·]{2,8}"
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 @rule(
@@ -83,8 +81,9 @@ def banned_word(doc: Document, context: RuleContext) -> Iterator[Problem]:
     """A word the house style bans, in the prose.
 
     ## What it does
-    Reports every occurrence of the `words` option in the body, outside code blocks and code
-    spans (case-insensitively; words of letters only match as whole words). When the
+    Reports every occurrence of the `words` option in the prose of the body: never in code
+    blocks, code spans, URLs, HTML or the front matter (case-insensitively; words of letters only
+    match as whole words). When the
     `replacements` option names a replacement for the word, the fix writes it.
 
     ## Why is this bad?
@@ -102,38 +101,27 @@ def banned_word(doc: Document, context: RuleContext) -> Iterator[Problem]:
         return
     replacements = {str(k).casefold(): str(v) for k, v in dict(context.options["replacements"]).items()}
     pattern = _words_pattern(tuple(words))
-    body = doc.body
-    fence = None
-    offset = 0
-    for line in body.split("\n"):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-        elif opening:
-            fence = opening.group(1)
-        else:
-            yield from _line_problems(doc, line, doc.body_offset + offset, pattern, replacements)
-        offset += len(line) + 1
+    # The prose map: the rendered text of every paragraph, heading and table cell, with code,
+    # URLs, images and HTML each standing as one placeholder; positions map back to doc.text.
+    for block in prose_blocks(doc):
+        for match in pattern.finditer(block.text):
+            if block.is_masked(match.start()):
+                continue
+            begin, last = block.source(match.start()), block.source(match.end() - 1)
+            if begin < 0 or last < 0 or doc.text[begin : last + 1] != match.group(0):
+                continue  # not written as it renders (an entity, an escape): no position to fix
+            yield _problem(doc, match.group(0), begin, last + 1, replacements)
 
 
-def _line_problems(
-    doc: Document, line: str, start: int, pattern: re.Pattern[str], replacements: dict[str, str]
-) -> Iterator[Problem]:
-    spans = [m.span() for m in _CODE_SPAN.finditer(line)]
-    for match in pattern.finditer(line):
-        if any(a <= match.start() < b for a, b in spans):
-            continue
-        word = match.group(0)
-        begin, end = start + match.start(), start + match.end()
-        line_number, column = doc.position(begin)
-        end_line, end_column = doc.position(end)
-        replacement = replacements.get(word.casefold())
-        fix = None
-        if replacement is not None:
-            fix = Fix(f"Replace `{word}` with `{replacement}`", (Edit(begin, end, replacement),))
-        message = f"`{word}` is banned by the house style" + (f"; write `{replacement}`" if fix else "")
-        yield Problem(line_number, column, message, end_line, end_column, fix)
+def _problem(doc: Document, word: str, begin: int, end: int, replacements: dict[str, str]) -> Problem:
+    line, column = doc.position(begin)
+    end_line, end_column = doc.position(end)
+    replacement = replacements.get(word.casefold())
+    fix = None
+    if replacement is not None:
+        fix = Fix(f"Replace `{word}` with `{replacement}`", (Edit(begin, end, replacement),))
+    message = f"`{word}` is banned by the house style" + (f"; write `{replacement}`" if fix else "")
+    return Problem(line, column, message, end_line, end_column, fix)
 
 
 @lru_cache(maxsize=16)

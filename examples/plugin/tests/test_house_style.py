@@ -50,8 +50,10 @@ def test_a_missing_author_is_reported_unless_optional(tmp_path, config):
     assert lint("---\ntitle: T\n---\nText.\n", api.load_config(tmp_path)) == []
 
 
-def test_banned_words_in_prose_not_in_code(config):
-    body = "小编认为这是 Very Unique 的。\n\n`小编` 不算。\n\n```\n小编\n```\n"
+def test_banned_words_in_prose_not_in_code_or_urls(config):
+    body = (
+        "小编认为这是 Very Unique 的。\n\n`小编` 不算，<https://127.0.0.1/小编> 也不算。\n\n```\n小编\n```\n"
+    )
     found = lint(ARTICLE.format(author="Ada Lovelace", body=body), config)
     assert [(code, line, column) for code, line, column, _ in found] == [("XHS002", 5, 1), ("XHS002", 5, 8)]
 

@@ -17,6 +17,7 @@ BOTH_STYLES = pytest.mark.parametrize("style", ["zhlint", "gbt15834"])
     [
         "在调试时调用 dbg! 宏，再用 println! 打印。",
         "五的阶乘 n! 等于一百二十。",
+        "这种场景也可以用 panic!。",
         "把条件写成 !False 或者 !important 都行。",
         "CSS 伪类 :hover 和伪元素 ::before 常一起用。",
         "表单校验用 :user-valid 和 :nth-child(2n) 选择。",
@@ -66,9 +67,15 @@ def test_a_handle_in_parentheses_after_a_name_is_left_alone():
 
 
 def test_caption_colons_are_reported_between_a_number_and_latin_text_or_code():
-    text = "表格 3-1: Rust 中的整型\n\n示例 7-12: `use` 语句\n\n版本 1.2: 发布\n"
-    assert [p.line for p in lint("TY001", text)] == [1, 3, 5]
-    assert fixed("TY001", text) == "表格 3-1：Rust 中的整型\n\n示例 7-12：`use` 语句\n\n版本 1.2：发布\n"
+    text = (
+        "表格 3-1: Rust 中的整型\n\n示例 7-12: `use` 语句\n\n版本 1.2: 发布\n\n"
+        '<span class="caption">表 B-5: Trait 约束</span>\n'
+    )
+    assert [p.line for p in lint("TY001", text)] == [1, 3, 5, 7]
+    assert fixed("TY001", text) == (
+        "表格 3-1：Rust 中的整型\n\n示例 7-12：`use` 语句\n\n版本 1.2：发布\n\n"
+        '<span class="caption">表 B-5：Trait 约束</span>\n'
+    )
 
 
 @BOTH_STYLES

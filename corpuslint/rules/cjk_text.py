@@ -75,7 +75,7 @@ _CODE_LIKE = (
     r"\$\$[\s\S]+?\$\$",
     r"(?<![\\$])\$[^$\n]+\$",
     # macros and factorials (`dbg!`, `vec![`, `n!`): a `!` stuck to a word and not to CJK after it
-    r"(?<=[A-Za-z0-9_])!(?=[\s(\[{.,;:)\]}]|$)",
+    rf"(?<=[A-Za-z0-9_])!(?![A-Za-z0-9_=]|[{_CJK_LETTER}])",
     # negation and operators (`!False`, `!important`, `!=`, `?.`, `??`), a lone `?` or `!`
     r"(?<![A-Za-z0-9_])[!?](?=[A-Za-z0-9_=.?!])",
     r"(?<=[A-Za-z0-9_)\]])\?(?=[.?\[(])",

@@ -14,6 +14,16 @@ from linkserver import LinkServer  # noqa: E402
 
 from corpuslint.links.settings import LinkSettings  # noqa: E402
 
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_environment(monkeypatch):
+    """The tests' requests go where the tests say: a proxy of the machine's is not used."""
+    for name in _PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
 
 @pytest.fixture(scope="session")
 def server():

@@ -70,6 +70,16 @@ def gzip_bomb() -> bytes:
     return _BOMB
 
 
+def encode(body: bytes, coding: str) -> bytes:
+    if coding == "br":
+        import brotli
+
+        return brotli.compress(body)
+    import zstandard
+
+    return zstandard.ZstdCompressor().compress(body)
+
+
 class LinkServer:
     def __init__(
         self,
@@ -237,6 +247,27 @@ class LinkServer:
         if path.startswith("/soft404"):
             body = "<html><head><title>页面不存在 - 某新闻网</title></head><body>抱歉</body></html>"
             return await self._send(writer, method, 200, body.encode())
+        if path.startswith("/cookie-gate/"):  # 302 to itself with a cookie, then 200 with it
+            if "gate=open" in headers.get("cookie", ""):
+                return await self._send(writer, method, 200, page)
+            return await self._send(
+                writer, method, 302, b"", {"Location": path, "Set-Cookie": "gate=open; Path=/; HttpOnly"}
+            )
+        if path.startswith(("/br/", "/zstd/")):  # a soft 404 in a coding nobody asked for
+            soft = "<html><head><title>页面不存在</title></head><body>抱歉</body></html>".encode()
+            coding = path.split("/")[1]
+            return await self._send(writer, method, 200, encode(soft, coding), {"Content-Encoding": coding})
+        if path.startswith("/head5xx/"):  # HEAD is broken on this server, GET works
+            return await self._send(writer, method, 503 if method == "HEAD" else 200, page)
+        if path.startswith("/gbk-meta/"):  # GBK declared in <meta> only
+            body = '<html><head><meta charset="gbk"><title>页面不存在</title></head></html>'.encode("gbk")
+            return await self._send(writer, method, 200, body, content_type="text/html")
+        if path.startswith("/gbk-bare/"):  # GBK declared nowhere
+            body = "<html><head><title>页面不存在 - 某新闻网</title></head></html>".encode("gbk")
+            return await self._send(writer, method, 200, body, content_type="text/html")
+        if path.startswith("/busy/"):  # 503 with Retry-After (seconds in the query), always
+            wait = query.get("after", ["30"])[0]
+            return await self._send(writer, method, 503, b"busy", {"Retry-After": wait})
         if path == "/hang":  # accepts, reads the request, never answers
             await self._hang.wait()
             return False

@@ -279,9 +279,14 @@ def fix_files(
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
     results: list[FileFix] = []
     skipped: list[tuple[str, str]] = []
+    seen: set[str] = set()  # real paths: a symlink to a file also linted is one file to fix
     for source in sources:
         found = by_path.get(source.display)
         if found:
+            real = os.path.realpath(source.path)
+            if real in seen:
+                continue
+            seen.add(real)
             result = fix_file(source, found, plan, unsafe=unsafe)
             if isinstance(result, str):
                 skipped.append((source.display, result))

@@ -119,11 +119,12 @@ class CorpuslintServer(LanguageServer):
         if linted is None:
             return
         document = self.workspace.get_text_document(uri)
-        lines = document.lines
+        lines = document.lines  # (pygls splits the text again on every access)
+        codec = document.position_codec
         published = []
         for index, diagnostic in enumerate([*linted.diagnostics, *linted.links]):
             item = convert.to_lsp(diagnostic, lines, index, self.docs_url(diagnostic.code))
-            item.range = document.range_to_client_units(item.range)
+            item.range = codec.range_to_client_units(lines, item.range)
             published.append(item)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=published, version=linted.version)
@@ -132,7 +133,7 @@ class CorpuslintServer(LanguageServer):
     def docs_url(self, code: str) -> str | None:
         from corpuslint import registry
 
-        rule = registry.all_rules().get(code)
+        rule = registry._RULES.get(code) if registry._plugins_loaded else registry.all_rules().get(code)
         if rule is None or rule.distribution or not self.settings.rule_docs_url:
             return None
         return self.settings.rule_docs_url.format(code=code, family=rule.family, lower=code.lower())
@@ -176,6 +177,8 @@ class CorpuslintServer(LanguageServer):
         if linted is None:
             return []
         document = self.workspace.get_text_document(uri)
+        lines = document.lines
+        codec = document.position_codec
         starts = line_starts(linted.text)
         newline = "\r\n" if "\r\n" in document.source else "\n"
         only = params.context.only
@@ -187,13 +190,13 @@ class CorpuslintServer(LanguageServer):
             for index, diagnostic in enumerate(everything):
                 if diagnostic.fix is None or not diagnostic.fix.edits:
                     continue
-                item = convert.to_lsp(diagnostic, document.lines, index, self.docs_url(diagnostic.code))
-                item.range = document.range_to_client_units(item.range)
+                item = convert.to_lsp(diagnostic, lines, index, self.docs_url(diagnostic.code))
+                item.range = codec.range_to_client_units(lines, item.range)
                 if index not in wanted and not _overlap(item.range, params.range):
                     continue
                 edits = convert.text_edits(diagnostic.fix.edits, starts, newline)
                 for edit in edits:
-                    edit.range = document.range_to_client_units(edit.range)
+                    edit.range = codec.range_to_client_units(lines, edit.range)
                 title = f"{diagnostic.fix.message} ({diagnostic.code})"
                 actions.append(
                     types.CodeAction(

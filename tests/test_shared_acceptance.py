@@ -73,7 +73,10 @@ def test_typography_and_residue_fire_only_where_the_text_has_them(tmp_path):
     for file in ("002", "003"):
         assert by_file[(file, "TY001")] > 0 and by_file[(file, "SR001")] > 0
     assert by_file[("002", "TY002")] > 0
-    assert not [d for d in found if d["file"] in ("000", "001", "004")]
+    # 000, 001 and 004 are clean but for two cited titles in footnotes that quote Chinese words
+    # with straight quotes (TY004, new with issue #11: `潜在的"分手条款"`, `\"核选项\"`).
+    rest = sorted((d["file"], d["code"], d["line"]) for d in found if d["file"] in ("000", "001", "004"))
+    assert rest == [("001", "TY004", 57), ("004", "TY004", 46)]
     last_lines = {
         file: len((next(SAMPLES.glob(f"{file}_*.md"))).read_text().splitlines()) for file in ("002", "003")
     }

@@ -19,7 +19,9 @@ _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 # A reference the parser left as text because no definition matches (GitHub shows it as text,
 # corpuslint reports it): `[^label]` over contiguous plain text.
 _CANDIDATE = re.compile(r"\[\^((?:\\[^\]\n]|[^\[\]\\\n]){1,999})\]")
-# What cmark-gfm accepts between `[^` and `]` (pulldown-cmark also takes escaped brackets).
+# What cmark-gfm accepts between `[^` and `]:` of a definition (scan_footnote_definition: no
+# whitespace, no `]`), and between `[^` and `]` of a reference (a link label: no unescaped `[`).
+_GFM_DEFINITION_LABEL = re.compile(r"[^\] \t\r\n\x00]{1,999}")
 _GFM_LABEL = re.compile(r"(?:\\[^\]]|[^\[\]\\]){1,999}")
 
 
@@ -38,9 +40,21 @@ def _options() -> Any:
     )
 
 
+# A line that pulldown-cmark takes for a footnote definition but cmark-gfm does not (whitespace
+# in the label, or over 999 characters): its "^" is hidden from the parser (one character for
+# one, so byte ranges keep their meaning), so the line is what it is on GitHub: a link reference
+# definition or text.
+_NOT_A_DEFINITION = re.compile(
+    r"^((?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])?)*[ \t]*\[)\^(?=(?:[^\]\n]*[ \t][^\]\n]*|[^\]\n]{1000,})\]:)",
+    re.MULTILINE,
+)
+
+
 def raw_events(body: str) -> list:
     import pyromark
 
+    if "]:" in body and _NOT_A_DEFINITION.search(body):
+        body = _NOT_A_DEFINITION.sub(lambda m: m.group(1) + "\x1a", body)
     return list(pyromark.events_with_range(body, options=_options()))
 
 
@@ -77,6 +91,8 @@ class _Builder:
         self.next_id = 0
         self.loose = False
         self.image_items: list[t.Item] = []
+        self.last_definition: tuple[t.Container, int] | None = None
+        self.nested: set[int] = set()
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -88,13 +104,36 @@ class _Builder:
         if kind == t.FOOTNOTE_DEFINITION:
             text = self.text
             close = text.find("]:", start + 2, end)
-            if close < 0 or not _GFM_LABEL.fullmatch(text, start + 2, close):
+            if close < 0 or not _GFM_DEFINITION_LABEL.fullmatch(text, start + 2, close):
                 return  # cmark-gfm takes no bracket in a label: a paragraph on GitHub
             content = close + 2 if close >= 0 else start
             stop = end
             while stop > content and text[stop - 1] in " \t\n":
                 stop -= 1
             self.out.footnote_defs.append(t.FootnoteDef(label or "", start, content, stop, container.id))
+
+    def reopen_nested(self, start: int, end: int) -> None:
+        """`[^a]: [^b]: x`: pulldown-cmark ends the empty outer definition where the inner one
+        starts; cmark-gfm nests the inner one in it. Put the outer one back around it."""
+        last = self.last_definition
+        self.last_definition = None
+        if last is None:
+            return
+        outer, inlines = last
+        if outer.end != start or inlines != len(self.out.inlines) or "\n" in self.text[outer.start : start]:
+            return
+        widened = t.Container(outer.kind, outer.id, outer.start, end, outer.label)
+        self.containers.append(widened)
+        self.out.containers[self.out.containers.index(outer)] = widened
+        for k, definition in enumerate(self.out.footnote_defs):
+            if definition.id == outer.id:
+                stop = end
+                while stop > definition.content_start and self.text[stop - 1] in " \t\n":
+                    stop -= 1
+                self.out.footnote_defs[k] = t.FootnoteDef(
+                    definition.label, definition.start, definition.content_start, stop, definition.id
+                )
+        self.nested.add(self.next_id)  # the inner definition's id, opened next
 
     def open_inline(self, kind: str, start: int, end: int, level: int = 0, loose: bool = False) -> None:
         self.close_inline()
@@ -208,6 +247,7 @@ def build(body: str, base: int, text: str) -> t.Parsed:
             elif name == "FootnoteDefinition":
                 b.close_inline()
                 items = None
+                b.reopen_nested(start, end)
                 b.open_container(t.FOOTNOTE_DEFINITION, start, end, str(value))
             elif name == "CodeBlock":
                 b.close_inline()
@@ -247,7 +287,11 @@ def build(body: str, base: int, text: str) -> t.Parsed:
                 b.close_inline()
                 items = None
                 if b.containers:
-                    b.containers.pop()
+                    closed = b.containers.pop()
+                    if closed.id in b.nested:  # the definition around it ends with it
+                        b.containers.pop()
+                    elif name == "FootnoteDefinition":
+                        b.last_definition = (closed, len(out.inlines))
             elif name == "Link":
                 _close_link(b, items)
             continue
@@ -274,8 +318,12 @@ def build(body: str, base: int, text: str) -> t.Parsed:
             items.append(t.Item(t.HTML, start, end, event["InlineHtml"]))
         elif "InlineMath" in event:
             items.append(t.Item(t.MATH, start, end, event["InlineMath"]))
+            if "[^" in event["InlineMath"]:
+                _math_references(b, start, end)
         elif "DisplayMath" in event:
             items.append(t.Item(t.DISPLAY_MATH, start, end, event["DisplayMath"]))
+            if "[^" in event["DisplayMath"]:
+                _math_references(b, start, end)
         elif "TaskListMarker" in event:
             items.append(t.Item(t.TASK, start, end))
     b.close_inline()
@@ -415,6 +463,15 @@ def _post_process(b: _Builder, inline: t.Inline) -> None:
         ]
 
 
+def _math_references(b: _Builder, start: int, end: int) -> None:
+    """`[^x]` in `$...$`: math for pulldown-cmark (and the typography rules), but GitHub's
+    cmark-gfm has no math and reads a footnote reference there, so the index does too."""
+    for match in _CANDIDATE.finditer(b.text, start, end):
+        b.out.footnote_refs.append(
+            t.FootnoteRef(match.group(1), match.start(), match.end(), False, b.footnote_container())
+        )
+
+
 def _candidates(b: _Builder, items: list[t.Item], container: int) -> None:
     """`[^label]` written over plain text (emphasis delimiters and escapes may stand between the
     text items): references the parser left as text for want of a definition."""
@@ -440,8 +497,6 @@ def _candidates(b: _Builder, items: list[t.Item], container: int) -> None:
             position = max(position, texts[k].end)
             k += 1
         if not ok or position < stop:
-            continue
-        if text.startswith(":", stop) and _at_line_start(text, at):
             continue
         b.out.footnote_refs.append(t.FootnoteRef(match.group(1), at, stop, False, container))
 
@@ -483,11 +538,6 @@ def _covered(items: list[t.Item], first: int, last: int, offset: int) -> bool:
         if items[index].start <= offset < items[index].end:
             return True
     return False
-
-
-def _at_line_start(text: str, offset: int) -> bool:
-    line = text.rfind("\n", 0, offset) + 1
-    return not text[line:offset].strip(" >")
 
 
 def _finish(b: _Builder) -> None:

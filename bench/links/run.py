@@ -9,6 +9,8 @@ truth. Only loopback addresses are used. A fresh server per run keeps "first req
 
     python bench/links/run.py                 # full run, table into bench/README.md
     python bench/links/run.py --no-lychee --urls 200 --citations 1000 --no-readme
+    python bench/links/run.py --all-ok --citations 2000    # 2,000 good URLs: the latency floor
+    python bench/links/run.py --transports    # httpx transports compared in-process
 """
 
 from __future__ import annotations
@@ -37,13 +39,13 @@ SOURCES = ["36氪", "腾讯科技", "新浪财经", "澎湃新闻", "财新网",
 KINDS = [("ok", 0.86), ("gone", 0.05), ("moved", 0.04), ("ratelimit", 0.02), ("nohead", 0.03)]
 
 
-def make_urls(count: int, rng: random.Random) -> list[tuple[str, str, str]]:
+def make_urls(count: int, rng: random.Random, all_ok: bool = False) -> list[tuple[str, str, str]]:
     """(host, path, kind) for `count` unique URLs."""
     urls = []
     for i in range(count):
         host = HOSTS[i % len(HOSTS)]
         roll, kind = rng.random(), "ok"
-        for name, share in KINDS:
+        for name, share in [] if all_ok else KINDS:
             if roll < share:
                 kind = name
                 break
@@ -148,7 +150,7 @@ def bench_tool(name: str, args: argparse.Namespace, build_argv, rng_seed: int) -
     server = LinkServer(HOSTS, latency=args.latency).start()
     try:
         directory = Path(tempfile.mkdtemp(prefix=f"links-{name}-", dir=WORK))
-        urls = make_urls(args.urls, rng)
+        urls = make_urls(args.urls, rng, args.all_ok)
         truth = write_corpus(directory, server, urls, args.citations, rng)
         result = run_child(build_argv(directory), directory)
         result["requests"] = server.stats.total()
@@ -208,6 +210,50 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def transports(args: argparse.Namespace) -> int:
+    """The checker in-process over each transport variant: wall and CPU of the checking thread."""
+    import asyncio
+
+    from corpuslint.links.checker import Checker
+    from corpuslint.links.settings import LinkSettings
+
+    variants = [
+        ("one httpcore pool per origin (chosen)", {"pool_per_origin": True}),
+        ("httpx's default: one pool for all origins", {"pool_per_origin": False}),
+    ]
+    settings = LinkSettings(
+        allow_private=True, max_concurrency=args.concurrency, max_per_host=args.per_host, timeout=30.0
+    )
+    rows = []
+    for _round in range(args.repeat):
+        for name, options in variants:
+            server = LinkServer(HOSTS, latency=args.latency).start()
+            try:
+                urls = [server.url(HOSTS[i % len(HOSTS)], f"/p/{_round}/{i}") for i in range(args.urls)]
+
+                async def main(options=options, urls=urls):  # type: ignore[no-untyped-def]
+                    async with Checker(settings, **options) as checker:
+                        started, cpu = time.perf_counter(), time.thread_time()
+                        results = await checker.check_all(urls)
+                        return results, time.perf_counter() - started, time.thread_time() - cpu
+
+                results, wall, cpu = asyncio.run(main())
+                good = sum(r.outcome == "ok" for r in results.values())
+                rows.append((name, wall, cpu, good, server.stats.total()))
+            finally:
+                server.stop()
+    print("| transport | wall s | CPU s (checking thread) | CPU µs per request | OK |")
+    print("|---|---:|---:|---:|---:|")
+    for name, _ in variants:
+        mine = sorted((r for r in rows if r[0] == name), key=lambda r: r[2])
+        median = mine[len(mine) // 2]
+        wall = statistics.median(r[1] for r in mine)
+        print(
+            f"| {name} | {wall:.2f} | {median[2]:.2f} | {1e6 * median[2] / max(median[4], 1):.0f} | {median[3]} |"
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -218,6 +264,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--per-host", type=int, default=10)
     parser.add_argument("--no-lychee", action="store_true")
+    parser.add_argument("--all-ok", action="store_true", help="every URL good: the latency-floor target")
+    parser.add_argument("--transports", action="store_true", help="compare httpx transports in-process")
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--no-lk-only", action="store_true", help="skip the `--select LK` run")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (median reported; default 3)")
@@ -232,6 +280,8 @@ def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     if args.serve:
         return serve(args)
+    if args.transports:
+        return transports(args)
 
     corpuslint = str(Path(sys.executable).with_name("corpuslint"))
 
@@ -304,14 +354,15 @@ def main() -> int:
         results[name] = chosen
 
     header = (
-        "| tool | wall s | CPU s | peak RSS MiB | requests | correct | warm-cache wall s |\n"
-        "|---|---:|---:|---:|---:|---:|---:|"
+        "| tool | wall s | CPU s | CPU µs per request | peak RSS MiB | requests | correct | warm-cache wall s |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|"
     )
     rows = []
     for name, r in results.items():
         warm = f"{r['warm_wall']:.2f} ({r['warm_requests']} requests)" if "warm_wall" in r else "-"
         rows.append(
-            f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['maxrss_mb']:.0f} | {r['requests']} | "
+            f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {1e6 * r['cpu'] / max(r['requests'], 1):.0f} | "
+            f"{r['maxrss_mb']:.0f} | {r['requests']} | "
             f"{100 * r['accuracy']:.1f}% | {warm} |"
         )
         print(
@@ -323,8 +374,15 @@ def main() -> int:
             print(
                 f"  warm: {r['warm_wall']:.2f}s, {r['warm_requests']} requests, same report: {r['warm_same']}"
             )
+            if "lychee" in results:
+                print(
+                    f"  wall / lychee's: {r['wall'] / results['lychee']['wall']:.2f}; "
+                    f"warm / lychee's cold: {r['warm_wall'] / results['lychee']['wall']:.3f}"
+                )
         if r["code"] not in (0, 1, 2):
             print(r["err"][-2000:], file=sys.stderr)
+    floor = args.urls / args.concurrency * args.latency
+    print(f"latency floor: {floor:.2f} s")
     notes = (
         f"`python bench/links/run.py`: {args.citations:,} footnote citations of {args.urls:,} unique URLs in "
         f"{args.citations // 20} files, {len(HOSTS)} loopback hosts, {int(args.latency * 1000)} ms server latency, "

@@ -151,8 +151,10 @@ class Checker:
         resolver: Resolver | None = None,
         on_result: Callable[[LinkResult], None] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        pool_per_origin: bool = True,
     ) -> None:
         self.settings = settings
+        self._per_origin = pool_per_origin  # False: one httpcore pool for all (bench/links/run.py)
         self._on_result = on_result
         self._sleep = sleep
         self._excludes = [re.compile(p) for p in settings.exclude]
@@ -168,7 +170,9 @@ class Checker:
         self.title_urls: set[str] = set()  # GET these (not HEAD) and keep their titles (CT001)
 
     async def __aenter__(self) -> Checker:
-        self._client = LinkClient(self.settings, self.backend, headers=self._header_values)
+        self._client = LinkClient(
+            self.settings, self.backend, headers=self._header_values, per_origin=self._per_origin
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -135,8 +135,10 @@ class LinkClient(httpx.AsyncClient):
         *,
         http1: bool = True,
         headers: dict[str, str],
+        per_origin: bool = True,
     ) -> None:
         self._backend = backend
+        self._per_origin = per_origin
         self._context = ssl_context(settings)
         self._http1 = http1
         limits = httpx.Limits(
@@ -169,13 +171,18 @@ class LinkClient(httpx.AsyncClient):
     def _init_transport(
         self, *args: Any, limits: httpx.Limits | None = None, **kwargs: Any
     ) -> PinnedTransport:
-        return PinnedTransport(self._backend, self._context, limits or httpx.Limits(), http1=self._http1)
+        limits = limits or httpx.Limits()
+        return PinnedTransport(
+            self._backend, self._context, limits, http1=self._http1, per_origin=self._per_origin
+        )
 
     def _init_proxy_transport(
         self, proxy: httpx.Proxy, *args: Any, limits: httpx.Limits | None = None, **kwargs: Any
     ) -> PinnedTransport:
         limits = limits or httpx.Limits()
-        return PinnedTransport(self._backend, self._context, limits, http1=self._http1, proxy=proxy)
+        return PinnedTransport(
+            self._backend, self._context, limits, http1=self._http1, proxy=proxy, per_origin=self._per_origin
+        )
 
     def uses_proxy(self, url: str) -> bool:
         transport = self._transport_for_url(httpx.URL(url))

@@ -173,6 +173,51 @@ def test_corrupt_cache_is_rebuilt(tmp_path, garbage):
     sqlite3.connect(tmp_path / "links.sqlite3").execute("PRAGMA integrity_check").fetchone()
 
 
+def test_a_cache_locked_by_another_process_is_left_alone(tmp_path, monkeypatch, capsys):
+    import corpuslint.links.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "LOCK_WAIT", 0.3)
+    settings = LinkSettings(cache_dir=str(tmp_path))
+    first = LinkCache(settings)
+    first.put_many([LinkResult("https://a.example/", "ok", status=200)])
+    first.close()
+    holder = sqlite3.connect(tmp_path / "links.sqlite3", isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")  # as another corpuslint (or sqlite3 shell) in a transaction
+    try:
+        busy = LinkCache(settings)
+        assert busy.get_many(["https://a.example/"]) == {}
+        assert busy.put_many([LinkResult("https://b.example/", "ok")]) == 0
+        busy.close()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "locked by another process" in capsys.readouterr().err
+    assert set(LinkCache(settings).get_many(["https://a.example/"])) == {"https://a.example/"}  # intact
+
+
+def test_a_locked_cache_bounds_the_wait(tmp_path, monkeypatch):
+    import time
+
+    import corpuslint.links.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "LOCK_WAIT", 0.5)
+    settings = LinkSettings(cache_dir=str(tmp_path))
+    writer = LinkCache(settings)
+    writer.put_many([LinkResult("https://a.example/", "ok")])
+    writer.close()
+    holder = sqlite3.connect(tmp_path / "links.sqlite3", isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        LinkCache(settings).get_many(["https://a.example/"])
+        assert time.monotonic() - started < 0.5 * 4 + 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def test_concurrent_writers(tmp_path):
     settings = LinkSettings(cache_dir=str(tmp_path))
     errors = []
@@ -207,6 +252,18 @@ def test_clear_cache(tmp_path):
 
 
 # --- settings -----------------------------------------------------------------------------------
+
+
+def test_settings_of_the_http_client(tmp_path):
+    settings = settings_from_config(
+        {"proxy": "http://proxy.example:3128", "require": True, "fragments": True, "suggest": True}, tmp_path
+    )
+    assert settings.proxy == "http://proxy.example:3128"
+    assert settings.require and settings.fragments and settings.suggest
+    assert settings.archive_endpoint.endswith("/wayback/available")
+    defaults = settings_from_config({}, tmp_path)
+    assert defaults.proxy is None and not (defaults.require or defaults.fragments or defaults.suggest)
+    assert defaults.fingerprint() != dataclasses.replace(defaults, fragments=True).fingerprint()
 
 
 def test_settings_defaults_and_cache_dir(tmp_path):
@@ -249,6 +306,11 @@ def test_settings_values(tmp_path):
         ({"headers": {"Bad Header": "x"}}, "links.headers"),
         ({"ca_bundle": "missing.pem"}, "links.ca_bundle"),
         ({"method": "post"}, "links.method"),
+        ({"proxy": "socks://"}, "links.proxy"),
+        ({"proxy": 3128}, "links.proxy"),
+        ({"archive_endpoint": "ftp://a.example/"}, "links.archive_endpoint"),
+        ({"fragments": "yes"}, "links.fragments"),
+        ({"require": 1}, "links.require"),
     ],
 )
 def test_settings_errors(tmp_path, table, key):

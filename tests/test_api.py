@@ -220,3 +220,33 @@ def test_lint_paths_gives_each_file_its_closest_config(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert [d.path for d in api.lint_paths(["."]).diagnostics] == ["a.md"]
     assert len(api.lint_paths(["."], api.default_config(tmp_path)).diagnostics) == 2  # one config for all
+
+
+# --- the examples in docs/api.md ---------------------------------------------------------------
+
+
+def doc_example(name: str) -> str:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    after = text.split(f"<!-- example: {name} -->\n```python\n", 1)[1]
+    return after.split("\n```\n", 1)[0]
+
+
+def run_example(name: str, cwd: Path) -> str:
+    import subprocess
+    import sys
+
+    script = cwd / f"example_{name}.py"
+    script.write_text(doc_example(name), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_the_docs_stream_example_runs(tmp_path):
+    assert run_example("stream", tmp_path).splitlines() == ["news/1.md 4 FN001"]
+
+
+def test_the_docs_multiprocessing_example_runs(tmp_path):
+    for path, text in articles(9):
+        write(tmp_path / "content", path, text)
+    assert run_example("multiprocessing", tmp_path).strip() == "9 files, 3 errors"

@@ -250,3 +250,33 @@ def test_the_docs_multiprocessing_example_runs(tmp_path):
     for path, text in articles(9):
         write(tmp_path / "content", path, text)
     assert run_example("multiprocessing", tmp_path).strip() == "9 files, 3 errors"
+
+
+def test_lint_text_gives_what_the_cli_gives_for_the_same_text_on_stdin(tmp_path):
+    import json
+    import subprocess
+
+    from tests.conftest import corpuslint_executable
+
+    write(tmp_path, "corpuslint.toml", 'ignore = ["FN002"]\n')
+    text = UNDEFINED + "中文,测试。\n\n[^9]: 未用。\n"
+    proc = subprocess.run(
+        [
+            corpuslint_executable(),
+            "check",
+            "-",
+            "--stdin-filename",
+            "a.md",
+            "--no-links",
+            "--output-format",
+            "json",
+        ],
+        input=text,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    expected = [(d["line"], d["column"], d["code"], d["message"]) for d in json.loads(proc.stdout)]
+    found = [(d.line, d.column, d.code, d.message) for d in api.lint_text(text, tmp_path / "a.md")]
+    assert found == expected and {code for _, _, code, _ in found} == {"FN001", "TY001"}

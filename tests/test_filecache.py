@@ -21,7 +21,7 @@ UNDEFINED_FOOTNOTE = "Text[^1].\n"  # FN001
 def no_linting(monkeypatch):
     """Make any real lint of a file fail the test: what is left must come from the cache."""
 
-    def refuse(source, plan):
+    def refuse(source, plan, data=None):
         raise AssertionError(f"{source.display} was linted, not served from the cache")
 
     def forbid():
@@ -232,3 +232,14 @@ def test_the_cache_directory_ignores_itself_in_git(corpus, cli):
     root = corpus({"corpuslint.toml": "", "a.md": "x\n"})
     cli("check", "--no-links", ".", cwd=root)
     assert (root / ".corpuslint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+@pytest.mark.parametrize("mode", [(), ("--links-only",)], ids=["check", "links-only"])
+def test_warm_links_run_takes_the_link_occurrences_from_the_cache(corpus, cli, no_linting, mode):
+    # a private address: the links phase skips it without any request, but counts it
+    root = corpus({"a.md": "Text[^1].\n\n[^1]: Source, http://127.0.0.1:9/a\n", "b.md": GOOD})
+    cold = cli("check", *mode, ".", cwd=root)
+    assert "1 skipped" in cold.out
+    no_linting()  # unchanged files are not parsed again to find their URLs
+    warm = cli("check", *mode, ".", cwd=root)
+    assert (warm.code, warm.out) == (cold.code, cold.out)

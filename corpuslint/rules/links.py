@@ -10,18 +10,23 @@ def network_unavailable() -> None:
 
     ## What it does
     Reports, once per run and at the first unchecked link, that the network is unavailable:
-    every request failed before reaching any server (no route to the network, DNS not
-    answering, no address for any host). The links are neither passed nor failed.
+    every request failed before reaching any server (no route to the network, a proxy that does
+    not answer, DNS not answering, no address for any host). The message names the likely cause.
+    The links are neither passed nor failed. A warning in a full check; an error with
+    `--links-only` or `links.require = true`, so a job that exists to check links cannot pass
+    with nothing checked.
 
     ## Why is this bad?
-    A run without a network cannot tell a dead link from a live one. One warning says so
+    A run without a network cannot tell a dead link from a live one. One diagnostic says so
     plainly instead of hundreds of LK001 errors for links that are probably fine. Run again with
-    a network, or with `--no-links` where none is expected (a pre-commit hook, an offline CI job).
+    a network (or the proxy the machine needs: `HTTPS_PROXY`, `links.proxy`), or with
+    `--no-links` where none is expected (a pre-commit hook, an offline CI job).
 
     ## Example
     ```
     corpuslint check content/
-    content/a.md:48:28: LK000 network unavailable: 312 links not checked (DNS lookup failed)
+    content/a.md:48:28: LK000 network unavailable: 312 links not checked (cannot connect to the proxy
+    proxy.corp:3128: ...); likely cause: the proxy does not answer: check HTTPS_PROXY / HTTP_PROXY or links.proxy
     ```
     """
 
@@ -34,7 +39,9 @@ def broken_link() -> None:
     Reports a cited URL whose final answer, after redirects and retries, is a status outside
     the accepted ones (by default 200..299), or that fails outright: the name does not resolve,
     the connection is refused or reset, the TLS certificate is not trusted, the redirects loop
-    or go on past `max_redirects`. The reason is in the message.
+    or go on past `max_redirects`. With `links.fragments = true`, also a `#fragment` the page has
+    no anchor for. The reason is in the message; with `--suggest`, an archived copy of a dead
+    page is added to it and offered as an unsafe fix.
 
     ## Why is this bad?
     A citation is only as good as its source. A reader who follows `[^3]` to a 404 cannot check
@@ -58,8 +65,10 @@ def link_timeout() -> None:
     ## What it does
     Reports a URL whose server did not connect, answer or finish answering within the limits:
     `connect_timeout`, `read_timeout` (silence between two reads) and `timeout` (the whole check
-    of one URL: all its requests together, redirects and retries included, time waiting for a
-    free slot excepted; a server that drips one byte a second cannot hold the run).
+    of one URL: the DNS lookup, all its requests, redirects, retries and the back-off sleeps
+    between them, time waiting for a free slot excepted; a server that drips one byte a second
+    cannot hold the run). A `Retry-After` longer than what is left of `timeout` ends the check at
+    once, with the server's wait in the message.
 
     ## Why is this bad?
     A source that does not answer is, for the reader, a source that is gone. A timeout may be
@@ -68,6 +77,7 @@ def link_timeout() -> None:
     ## Example
     ```
     news.md:52:29: LK002 timed out waiting for the server
+    news.md:60:29: LK002 HTTP 503: the server asks to retry after 120 s (Retry-After), more than the 19.9 s left of the 20 s limit
     ```
     """
 

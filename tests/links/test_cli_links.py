@@ -67,3 +67,50 @@ def test_permanent_redirect_fix_end_to_end(server, corpus, cli):
     assert moved not in text
     again = cli(*report, cwd=root)
     assert json.loads(again.out) == [] and again.code == 0
+
+
+def _offline_corpus(corpus, extra=""):
+    # every link goes through a proxy that nothing listens on: no link can be checked
+    config = (
+        f'[links]\nallow_private = true\ntimeout = 2\nretries = 0\nproxy = "http://127.0.0.15:1"\n{extra}'
+    )
+    return corpus(
+        {
+            "corpuslint.toml": config,
+            "a.md": """
+                ---
+                title: 测试
+                ---
+
+                正文[^1][^2]。
+
+                [^1]: 某某。[标题](http://127.0.0.2:9/p/1)。来源。
+                [^2]: 某某。[标题](http://127.0.0.3:9/p/2)。来源。
+                """,
+        }
+    )
+
+
+def test_no_link_checked_is_an_error_with_links_only(corpus, cli):
+    root = _offline_corpus(corpus)
+    result = cli("check", "--links-only", "--output-format", "json", "a.md", cwd=root)
+    [found] = json.loads(result.out)
+    assert found["code"] == "LK000" and found["severity"] == "error", found
+    assert "2 links not checked" in found["message"] and "proxy" in found["message"]
+    assert result.code == 1
+
+
+def test_no_link_checked_is_a_warning_naming_the_cause_in_a_full_check(corpus, cli):
+    root = _offline_corpus(corpus)
+    result = cli("check", "--select", "LK", "--output-format", "json", "a.md", cwd=root)
+    [found] = json.loads(result.out)
+    assert found["code"] == "LK000" and found["severity"] == "warning"
+    assert "likely cause" in found["message"]
+
+
+def test_links_require_makes_it_an_error(corpus, cli):
+    root = _offline_corpus(corpus, "require = true\n")
+    result = cli("check", "--select", "LK", "--output-format", "json", "a.md", cwd=root)
+    [found] = json.loads(result.out)
+    assert found["code"] == "LK000" and found["severity"] == "error"
+    assert result.code == 1

@@ -77,7 +77,8 @@ def link_timeout() -> None:
     ## Example
     ```
     news.md:52:29: LK002 timed out waiting for the server
-    news.md:60:29: LK002 HTTP 503: the server asks to retry after 120 s (Retry-After), more than the 19.9 s left of the 20 s limit
+    news.md:60:29: LK002 HTTP 503: the server asks to retry after 120 s (Retry-After), more than
+    the 19.9 s left of the 20 s limit
     ```
     """
 

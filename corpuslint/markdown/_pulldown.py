@@ -18,11 +18,11 @@ from corpuslint.markdown.autolinks import find_bare_urls
 _CONTINUATION = bytes(1 if 0x80 <= b < 0xC0 else 0 for b in range(256))
 # A reference the parser left as text because no definition matches (GitHub shows it as text,
 # corpuslint reports it): `[^label]` over contiguous plain text.
-_CANDIDATE = re.compile(r"\[\^((?:\\[^\]\n]|[^\[\]\\\n]){1,999})\]")
+_CANDIDATE = re.compile(r"\[\^((?:\\[^\]\n]|[^\[\]\\\n]){1,1000})\]")
 # What cmark-gfm accepts between `[^` and `]:` of a definition (scan_footnote_definition: no
 # whitespace, no `]`), and between `[^` and `]` of a reference (a link label: no unescaped `[`).
-_GFM_DEFINITION_LABEL = re.compile(r"[^\] \t\r\n\x00]{1,999}")
-_GFM_LABEL = re.compile(r"(?:\\[^\]]|[^\[\]\\]){1,999}")
+_GFM_DEFINITION_LABEL = re.compile(r"[^\] \t\r\n\x00]{1,1000}")
+_GFM_LABEL = re.compile(r"(?:\\[^\]]|[^\[\]\\]){1,1000}")
 
 
 @lru_cache(maxsize=1)
@@ -41,20 +41,24 @@ def _options() -> Any:
 
 
 # A line that pulldown-cmark takes for a footnote definition but cmark-gfm does not (whitespace
-# in the label, or over 999 characters): its "^" is hidden from the parser (one character for
+# in the label, or over 1,000 characters): its "^" is hidden from the parser (one character for
 # one, so byte ranges keep their meaning), so the line is what it is on GitHub: a link reference
 # definition or text.
-_NOT_A_DEFINITION = re.compile(
-    r"^((?:[ \t]*(?:>|[-+*]|[0-9]{1,9}[.)])?)*[ \t]*\[)\^(?=(?:[^\]\n]*[ \t][^\]\n]*|[^\]\n]{1000,})\]:)",
-    re.MULTILINE,
-)
+_DEFINITION_LINE = re.compile(r"^([ \t>*+\-0-9.)]*\[)\^([^\]\n]*)\]:", re.MULTILINE)
+
+
+def _hide(match: re.Match[str]) -> str:
+    label = match.group(2)
+    if len(label) > 1000 or " " in label or "\t" in label:
+        return match.group(1) + "\x1a" + label + "]:"
+    return match.group()
 
 
 def raw_events(body: str) -> list:
     import pyromark
 
-    if "]:" in body and _NOT_A_DEFINITION.search(body):
-        body = _NOT_A_DEFINITION.sub(lambda m: m.group(1) + "\x1a", body)
+    if "]:" in body:
+        body = _DEFINITION_LINE.sub(_hide, body)
     return list(pyromark.events_with_range(body, options=_options()))
 
 

@@ -137,7 +137,7 @@ def discover_grouped(
                     file = os.path.join(directory, name)
                     if included(file, config) and not excluded(file, config):
                         add(file, config)
-        elif os.path.isfile(absolute):
+        elif os.path.exists(absolute):  # a FIFO or device too: the runner reports it (IO002)
             config = resolver.for_file(absolute)
             if force_exclude and excluded(absolute, config):
                 continue

@@ -154,3 +154,12 @@ def _one_long_line(size: int) -> float:
 def test_directive_scan_of_one_long_line_takes_linear_time():
     small, large = _one_long_line(384 * 1024), _one_long_line(4 * 384 * 1024)
     assert large < 10 and large < 8 * max(small, 0.01)
+
+
+@posix_only
+def test_special_files_named_on_the_command_line_are_io002_and_show_source_never_opens_them(tmp_path):
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "zero.md").symlink_to("/dev/zero")
+    code, found, elapsed = run_check(tmp_path, "--show-source", "pipe.md", "zero.md")
+    assert code == 1 and elapsed < 20
+    assert codes_by_path(found) == {"pipe.md": ["IO002"], "zero.md": ["IO002"]}

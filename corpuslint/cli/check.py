@@ -269,9 +269,9 @@ def _write_reports(args: argparse.Namespace, report, sources) -> None:  # type: 
 
 def _display_lines(path: str) -> list[str]:
     """The file's lines for showing context; undecodable bytes shown as U+FFFD."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(16 * 1024 * 1024)
-    except OSError:
+    from corpuslint.document import ReadProblem, read_bytes
+
+    data = read_bytes(path, 16 * 1024 * 1024)  # never opens a FIFO or a device (IO002 files)
+    if isinstance(data, ReadProblem):
         return []
     return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").split("\n")

@@ -95,6 +95,10 @@ def config_key(plan: Any) -> str:
     digest = hashlib.sha256()
     digest.update(f"v{SCHEMA_VERSION}|corpuslint {__version__}|{code_fingerprint()}|".encode())
     digest.update(f"py{sys.version_info[0]}.{sys.version_info[1]}|".encode())
+    if any(code.startswith("X") for code in getattr(plan, "document_codes", ())):
+        from corpuslint.plugins import fingerprint  # plugin rules: their versions and modules
+
+        digest.update(f"plugins {fingerprint()}|".encode())
     plan_data = dataclasses.asdict(plan) if dataclasses.is_dataclass(plan) else plan
     digest.update(json.dumps(plan_data, sort_keys=True, default=_json_default).encode())
     if "CT002" in getattr(plan, "document_codes", ()):

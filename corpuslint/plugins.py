@@ -209,8 +209,18 @@ def load_all() -> None:
 
 
 def fingerprint() -> str:
-    """The installed plugins and their versions, for keys of cached results."""
-    return ";".join(sorted(f"{p.distribution}=={p.version}:{p.value}" for p in installed()))
+    """The installed plugins, their versions and their modules' files (modification time and
+    size: an editable plugin being worked on), for the keys of cached results."""
+    parts = []
+    for plugin in installed():
+        module = sys.modules.get(plugin.value.partition(":")[0].strip())
+        try:
+            info = os.stat(module.__file__) if module is not None and module.__file__ else None
+        except OSError:
+            info = None
+        stamp = f"{info.st_mtime_ns}/{info.st_size}" if info is not None else "-"
+        parts.append(f"{plugin.distribution}=={plugin.version}:{plugin.value}:{stamp}")
+    return ";".join(sorted(parts))
 
 
 def _load(plugin: Plugin) -> None:

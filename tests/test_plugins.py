@@ -282,3 +282,15 @@ def test_the_example_plugins_own_tests_pass_against_the_installed_plugin(plugin_
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "9 passed" in proc.stdout
+
+
+def test_cached_results_are_not_reused_when_a_plugin_changes(acme, tmp_path):
+    (tmp_path / "a.md").write_text(LOUD, encoding="utf-8")
+    args = ("check", "--no-links", "--select", "XAC", "--output-format", "json", "a.md")
+    first = corpuslint(*args, cwd=tmp_path, paths=[acme])
+    assert [d["message"] for d in json.loads(first.stdout)] == ["too many exclamation marks"], first.stderr
+    assert (tmp_path / ".corpuslint_cache").is_dir()
+    module = acme / "acme_rules.py"
+    module.write_text(module.read_text().replace("too many exclamation marks", "calm down"), encoding="utf-8")
+    second = corpuslint(*args, cwd=tmp_path, paths=[acme])
+    assert [d["message"] for d in json.loads(second.stdout)] == ["calm down"], second.stderr

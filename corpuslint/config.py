@@ -33,6 +33,7 @@ TOP_LEVEL_KEYS = {
     "schemas",
     "rules",
     "links",
+    "front_matter",
 }
 MAX_EXTEND_DEPTH = 16
 
@@ -45,6 +46,7 @@ class ConfigError(Exception):
 class SchemaAssociation:
     files: tuple[str, ...]
     schema: Path
+    exclude: tuple[str, ...] = ()  # globs this entry does not apply to (the next entry may)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Config:
     schemas: tuple[SchemaAssociation, ...] = ()
     rules: Mapping[str, RuleConfig] = field(default_factory=dict)
     links: Mapping[str, Any] = field(default_factory=dict)
+    front_matter: Mapping[str, Any] = field(default_factory=dict)  # [front_matter]: yaml = "1.2" | "1.1"
 
     extends: tuple[Path, ...] = ()  # the files this one extends, nearest first
 
@@ -233,9 +236,14 @@ def _parse(data: Mapping[str, Any], path: Path, prefix: str, extends: tuple[Path
         where = f"schemas[{index}]"
         if not isinstance(entry, dict):
             raise fail(where, "must be a table with `files` and `schema`")
-        extra = sorted(set(entry) - {"files", "schema"})
+        extra = sorted(set(entry) - {"files", "schema", "exclude"})
         if extra:
-            raise fail(f"{where}.{extra[0]}", "unknown key (expected `files` and `schema`)")
+            raise fail(f"{where}.{extra[0]}", "unknown key (expected `files`, `schema` and `exclude`)")
+        entry_exclude = entry.get("exclude", [])
+        if isinstance(entry_exclude, str):
+            entry_exclude = [entry_exclude]
+        if not isinstance(entry_exclude, list) or not all(isinstance(e, str) and e for e in entry_exclude):
+            raise fail(f"{where}.exclude", "must be a list of glob strings")
         files = entry.get("files")
         if isinstance(files, str):
             files = [files]
@@ -247,7 +255,7 @@ def _parse(data: Mapping[str, Any], path: Path, prefix: str, extends: tuple[Path
         schema_path = (root / schema).resolve()
         if not schema_path.is_file():
             raise fail(f"{where}.schema", f"schema file not found: {schema_path}")
-        schemas.append(SchemaAssociation(tuple(files), schema_path))
+        schemas.append(SchemaAssociation(tuple(files), schema_path, tuple(entry_exclude)))
 
     rules: dict[str, RuleConfig] = {}
     raw_rules = data.get("rules", {})
@@ -292,6 +300,14 @@ def _parse(data: Mapping[str, Any], path: Path, prefix: str, extends: tuple[Path
         except ValueError as exc:
             raise ConfigError(f"{path}: {prefix}{exc}") from None
 
+    from corpuslint.front_matter import options_from_table
+
+    try:
+        front_matter = options_from_table(data.get("front_matter", {}))
+    except ValueError as exc:
+        key, _, problem = str(exc).partition(": ")
+        raise fail(f"front_matter.{key}" if problem else "front_matter", problem or str(exc)) from None
+
     return Config(
         path=path,
         root=root,
@@ -302,6 +318,7 @@ def _parse(data: Mapping[str, Any], path: Path, prefix: str, extends: tuple[Path
         schemas=tuple(schemas),
         rules=rules,
         links=dict(links),
+        front_matter=front_matter,
         extends=extends,
     )
 

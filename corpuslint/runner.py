@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from corpuslint import registry
-from corpuslint.config import Config, ConfigError
+from corpuslint.config import Config
 from corpuslint.diagnostics import Diagnostic, Problem, Severity
 from corpuslint.discovery import SourceFile
 from corpuslint.document import Document
 from corpuslint.globs import matches
 from corpuslint.registry import RuleContext
 from corpuslint.reporters import Report
+from corpuslint.schema_apply import front_matter_for, settings_for
+from corpuslint.schemas import cache as _schema_cache  # noqa: F401  (api.invalidate_caches clears it)
 from corpuslint.suppressions import Suppressions
 from corpuslint.suppressions import parse as parse_suppressions
 
@@ -37,6 +39,7 @@ class LintPlan:
     schema_globs: tuple[tuple[tuple[str, ...], str], ...]
     links_scope: str | None  # None: links are not collected
     runner_codes: frozenset[str] = frozenset()  # enabled codes the runner reports itself (IO*)
+    front_matter: Any = None  # schema_apply.FrontMatterSettings: schemas ($refs read), YAML version
 
 
 @dataclass
@@ -95,51 +98,17 @@ def make_plan(config: Config, codes: set[str]) -> LintPlan:
         schema_globs=tuple((a.files, str(a.schema)) for a in config.schemas),
         links_scope=scope,
         runner_codes=frozenset(c for c in codes if rules[c].phase == "runner"),
+        front_matter=settings_for(config),  # loads the schemas: a broken one is a ConfigError
     )
 
 
 # --- per file (runs in worker processes) -----------------------------------------------------
 
-_schema_cache: dict[str, Any] = {}
-
-
-def _load_schema(path: str) -> Any:
-    if path not in _schema_cache:
-        from corpuslint.rules.frontmatter import load_schema
-
-        _schema_cache[path] = load_schema(path)
-    return _schema_cache[path]
-
-
 def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any, str | None, Problem | None]:
-    """The schema that applies: a `$schema` key in the front matter, else the first config glob."""
-    fm = doc.front_matter
-    declared = fm.data.get("$schema") if fm is not None and isinstance(fm.data, dict) else None
-    if isinstance(declared, str) and declared:
-        if "://" in declared:
-            line, column = fm.position(("$schema",))
-            return (
-                None,
-                None,
-                Problem(
-                    line,
-                    column,
-                    f"$schema: only local schema files are supported, not {declared!r}",
-                    code="FM003",
-                ),
-            )
-        schema_path = str((Path(source.path).parent / declared).resolve())
-        try:
-            return _load_schema(schema_path), _shown(schema_path), None
-        except (OSError, ValueError) as exc:
-            line, column = fm.position(("$schema",))
-            return None, None, Problem(line, column, f"$schema: cannot use {declared!r}: {exc}", code="FM003")
-    if plan.schema_globs:
-        rel = _config_relative(source.path, plan.config_root)
-        for globs, schema_path in plan.schema_globs:
-            if matches(rel, globs):
-                return _load_schema(schema_path), _shown(schema_path), None
-    return None, None, None
+    """The schema that applies: a `$schema` key in the front matter, else the first matching
+    `[[schemas]]` entry (corpuslint.schema_apply); YAML is read again under the configured version."""
+    relative = _config_relative(source.path, plan.config_root)
+    return front_matter_for(doc, source.path, relative, plan)
 
 
 def _config_relative(path: str, root: str) -> str:
@@ -361,11 +330,7 @@ def _preload(plan: LintPlan) -> None:
 
 
 def validate_schemas(config: Config) -> None:
-    for index, association in enumerate(config.schemas):
-        try:
-            _load_schema(str(association.schema))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"{config.name}: schemas[{index}].schema: {exc}") from None
+    settings_for(config)  # raises ConfigError naming the entry, the schema and the problem
 
 
 def run(sources: list[SourceFile], config: Config, options: RunOptions) -> Report:

@@ -11,8 +11,7 @@ import pytest
 
 from corpuslint.document import Document
 from corpuslint.registry import RuleContext, get
-from corpuslint.rules import frontmatter
-from corpuslint.rules.frontmatter import load_schema
+from corpuslint.schemas import load_schema, validator_of
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE_SCHEMA_PATH = REPO / "schemas" / "article.schema.json"
@@ -175,17 +174,17 @@ def test_fm003_is_silent_without_a_schema_or_without_parsed_front_matter():
     assert check("FM003", "no front matter\n", schema=ARTICLE_SCHEMA) == []
 
 
-def test_fm003_reports_missing_required_keys_at_the_opening_delimiter():
+def test_fm003_reports_missing_required_keys_at_the_first_line_of_the_mapping():
     assert check("FM003", "---\ndraft: true\n---\n", schema=ARTICLE_SCHEMA) == [
-        (1, 1, "'date' is a required property"),
-        (1, 1, "'title' is a required property"),
+        (2, 1, "missing required key 'date'"),
+        (2, 1, "missing required key 'title'"),
     ]
 
 
 def test_fm003_empty_front_matter_lacks_the_required_keys():
-    assert [p[2] for p in check("FM003", "---\n---\n", schema=ARTICLE_SCHEMA)] == [
-        "'date' is a required property",
-        "'title' is a required property",
+    assert check("FM003", "---\n---\n", schema=ARTICLE_SCHEMA) == [
+        (1, 1, "missing required key 'date'"),
+        (1, 1, "missing required key 'title'"),
     ]
 
 
@@ -197,7 +196,9 @@ def test_fm003_names_the_key_and_points_at_it():
         tags: AI
         ---
         """
-    assert check("FM003", text, schema=ARTICLE_SCHEMA) == [(4, 1, "tags: 'AI' is not of type 'array'")]
+    assert check("FM003", text, schema=ARTICLE_SCHEMA) == [
+        (4, 1, "tags: must be a list, not a string ('AI')")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -223,7 +224,7 @@ def test_fm003_rejects_dates_that_are_not_rfc3339(date):
 
 def test_fm003_a_date_that_is_not_a_string_is_a_type_error_once():
     assert check("FM003", "---\ntitle: T\ndate: 20250625\n---\n", schema=ARTICLE_SCHEMA) == [
-        (3, 1, "date: 20250625 is not of type 'string'")
+        (3, 1, "date: must be a string, not an integer (20250625)")
     ]
 
 
@@ -242,7 +243,7 @@ def test_fm003_points_at_list_items():
     assert check("FM003", text, schema=ARTICLE_SCHEMA) == [
         (6, 5, "tags[1]: '' is empty or blank"),
         (7, 5, "tags[2]: 'a' is repeated (first at index 0)"),
-        (8, 18, "main_topics[1]: 3 is not of type 'string'"),
+        (8, 18, "main_topics[1]: must be a string, not an integer (3)"),
     ]
 
 
@@ -250,7 +251,7 @@ def test_fm003_blank_title_and_non_boolean_draft():
     text = "---\ntitle: '  '\ndate: 2025-06-25\ndraft: 'no'\n---\n"
     assert check("FM003", text, schema=ARTICLE_SCHEMA) == [
         (2, 1, "title: '  ' is empty or blank"),
-        (4, 1, "draft: 'no' is not of type 'boolean'"),
+        (4, 1, "draft: must be true or false, not a string ('no')"),
     ]
 
 
@@ -295,15 +296,15 @@ def test_fm003_dollar_schema_key_is_not_a_violation():
     strict = {"type": "object", "properties": {"title": {"type": "string"}}, "additionalProperties": False}
     text = "---\n$schema: ../schemas/strict.json\ntitle: T\n---\n"
     assert check("FM003", text, schema=strict) == []
-    assert check("FM003", text, schema=ARTICLE_SCHEMA) == [(1, 1, "'date' is a required property")]
+    assert check("FM003", text, schema=ARTICLE_SCHEMA) == [(2, 1, "missing required key 'date'")]
 
 
 def test_fm003_unexpected_keys_are_reported_at_each_key():
     strict = {"type": "object", "properties": {"title": {"type": "string"}}, "additionalProperties": False}
     text = "---\ntitle: T\nslug: t\nweight: 3\n---\n"
     assert check("FM003", text, schema=strict) == [
-        (3, 1, "slug: unexpected key (not allowed by the schema)"),
-        (4, 1, "weight: unexpected key (not allowed by the schema)"),
+        (3, 1, "slug: key not allowed by the schema (allowed here: title)"),
+        (4, 1, "weight: key not allowed by the schema (allowed here: title)"),
     ]
 
 
@@ -313,18 +314,22 @@ def test_fm003_nested_required_key_points_at_the_parent_key():
         "properties": {"author": {"type": "object", "required": ["name"]}},
     }
     text = "---\ntitle: T\nauthor:\n  email: a@example.com\n---\n"
-    assert check("FM003", text, schema=schema) == [(3, 1, "author: 'name' is a required property")]
+    assert check("FM003", text, schema=schema) == [(3, 1, "author: missing required key 'name'")]
 
 
 def test_fm003_nested_value_points_at_its_key():
     schema = {"type": "object", "properties": {"author": {"properties": {"name": {"type": "string"}}}}}
     text = "---\nauthor:\n  name: 3\n---\n"
-    assert check("FM003", text, schema=schema) == [(3, 3, "author.name: 3 is not of type 'string'")]
+    assert check("FM003", text, schema=schema) == [
+        (3, 3, "author.name: must be a string, not an integer (3)")
+    ]
 
 
 def test_fm003_works_on_toml_and_json_front_matter():
     toml = "+++\ntitle = 'T'\ndate = 2025-06-25T17:10:04+08:00\ntags = 'AI'\n+++\n"
-    assert check("FM003", toml, schema=ARTICLE_SCHEMA) == [(4, 1, "tags: 'AI' is not of type 'array'")]
+    assert check("FM003", toml, schema=ARTICLE_SCHEMA) == [
+        (4, 1, "tags: must be a list, not a string ('AI')")
+    ]
     json_text = '{\n  "title": "T",\n  "date": "昨天"\n}\n'
     assert check("FM003", json_text, schema=ARTICLE_SCHEMA) == [
         (3, 3, "date: '昨天' is not a 'date-time' or a 'date'")
@@ -340,27 +345,25 @@ def test_fm003_a_schema_that_cannot_be_applied_is_one_diagnostic_not_an_exceptio
 
 
 def test_fm003_validators_are_compiled_once_per_schema():
-    frontmatter._VALIDATORS.clear()
-    for _ in range(3):
-        check("FM003", GOOD, schema=ARTICLE_SCHEMA, source="a.json")
-    assert len(frontmatter._VALIDATORS) == 1
-    check("FM003", GOOD, schema={"type": "object"}, source="a.json")  # same source, other content
-    assert len(frontmatter._VALIDATORS) == 2
+    assert validator_of(ARTICLE_SCHEMA) is validator_of(ARTICLE_SCHEMA)
+    plain = {"type": "object"}
+    assert validator_of(plain) is validator_of(plain)
+    assert validator_of({"type": "object"}) is not validator_of(plain)  # other content, other validator
 
 
 # --- load_schema ----------------------------------------------------------------------------------------
 
 
 def test_load_schema_reads_the_article_schema():
-    assert ARTICLE_SCHEMA["required"] == ["title", "date"]
-    for name, prop in ARTICLE_SCHEMA["properties"].items():
+    assert ARTICLE_SCHEMA.contents["required"] == ["title", "date"]
+    for name, prop in ARTICLE_SCHEMA.contents["properties"].items():
         assert prop.get("title") and prop.get("description"), name
 
 
 def test_load_schema_rejects_bad_json_with_its_position(tmp_path):
     path = tmp_path / "s.json"
     path.write_text('{\n  "type": "object"\n  "required": []\n}\n')
-    with pytest.raises(ValueError, match=r"is not valid JSON: .*\(line 3, column 3\)"):
+    with pytest.raises(ValueError, match=r"not valid JSON: .*\(line 3, column 3\)"):
         load_schema(str(path))
 
 
@@ -376,7 +379,7 @@ def test_load_schema_rejects_a_non_object_and_a_missing_file(tmp_path):
     path.write_text("[]")
     with pytest.raises(ValueError, match="must be a JSON object"):
         load_schema(str(path))
-    with pytest.raises(ValueError, match="cannot read schema"):
+    with pytest.raises(ValueError, match="cannot read it"):
         load_schema(str(tmp_path / "missing.json"))
 
 
@@ -554,7 +557,7 @@ def test_format_checkers_the_schema_does_not_use_are_not_imported(tmp_path):
     schema = tmp_path / "s.json"
     schema.write_text('{"type": "object", "properties": {"date": {"type": "string", "format": "date-time"}}}')
     code = (
-        "import sys\nfrom corpuslint.rules.frontmatter import load_schema\n"
+        "import sys\nfrom corpuslint.schemas import load_schema\n"
         f"load_schema({str(schema)!r})\nimport jsonschema\n"
         "print(sorted(m for m in ('rfc3987_syntax', 'isoduration', 'arrow') if sys.modules.get(m)))"
     )

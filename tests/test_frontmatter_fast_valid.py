@@ -8,10 +8,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpuslint.rules.frontmatter import _compile_valid, _fast_valid, _validator, load_schema
+from corpuslint.schema_fast import _compile_valid
+from corpuslint.schema_fast import fast_valid as _fast_valid
+from corpuslint.schemas import load_schema, validator_of
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTICLE = load_schema(str(ROOT / "schemas" / "article.schema.json"))
+ARTICLE = load_schema(str(ROOT / "schemas" / "article.schema.json")).contents
 
 scalars = st.one_of(
     st.none(),
@@ -54,7 +56,7 @@ def _valid(validator, instance) -> bool:
 @settings(max_examples=3000, deadline=None)
 @given(instances)
 def test_article_schema_predicate_is_exact(instance):
-    validator = _validator(ARTICLE, "article")
+    validator = validator_of(ARTICLE)
     predicate = _fast_valid(validator)
     assert predicate is not None
     fast = predicate(instance)
@@ -70,7 +72,7 @@ def test_article_schema_predicate_is_exact(instance):
 def test_article_schema_without_type_checks(instance):
     schema = json.loads(json.dumps(ARTICLE))
     schema["properties"]["tags"] = {"items": {"minLength": 2, "maxLength": 3}, "uniqueItems": True}
-    validator = _validator(schema, "variant")
+    validator = validator_of(schema)
     predicate = _fast_valid(validator)
     assert predicate is not None
     if predicate(instance):

@@ -15,6 +15,7 @@ Modules: model (FrontMatter, limits), yaml_loader, toml_json, positions (TOML/JS
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
@@ -43,6 +44,7 @@ __all__ = [
     "JsonPath",
     "format_path",
     "load",
+    "options_from_table",
     "reload",
     "split",
 ]
@@ -133,6 +135,21 @@ def load(fm: FrontMatter, yaml_version: str = DEFAULT_YAML_VERSION) -> FrontMatt
             f"front matter must be a mapping of keys to values, but it is {a_type_name(fm.data)}",
         )
     return fm
+
+
+def options_from_table(table: Any) -> dict[str, Any]:
+    """The `[front_matter]` table, checked; ValueError("key: problem") otherwise."""
+    if not isinstance(table, dict):
+        raise ValueError("must be a table")
+    unknown = sorted(set(table) - {"yaml"})
+    if unknown:
+        raise ValueError(f"{unknown[0]}: unknown key (expected `yaml`)")
+    version = table.get("yaml", DEFAULT_YAML_VERSION)
+    if isinstance(version, float):
+        version = str(version)
+    if version not in YAML_VERSIONS:
+        raise ValueError(f'yaml: must be "1.2" or "1.1", not {version!r}')
+    return {"yaml": version}
 
 
 def reload(fm: FrontMatter, yaml_version: str) -> FrontMatter:

@@ -3,236 +3,14 @@ no template placeholders left in its values."""
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from corpuslint.diagnostics import Problem
 from corpuslint.document import Document
-from corpuslint.front_matter import FrontMatter, format_path
+from corpuslint.front_matter import format_path
 from corpuslint.registry import RuleContext, rule
-
-# --- schemas -----------------------------------------------------------------------------------
-
-
-def load_schema(path: str) -> dict[str, Any]:
-    """Read a JSON Schema file for FM003. Raises ValueError with a message fit for the user."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise ValueError(f"cannot read schema {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"schema {path} is not UTF-8: {exc.reason} at byte {exc.start}") from None
-    try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"schema {path} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
-    if not isinstance(schema, dict):
-        raise ValueError(f"schema {path} must be a JSON object, not {type(schema).__name__}")
-    _skip_unused_format_checkers(text)
-    from jsonschema import exceptions, validators
-
-    cls = validators.validator_for(schema, default=validators.Draft202012Validator)
-    try:
-        cls.check_schema(schema)
-    except exceptions.SchemaError as exc:
-        where = "/".join(str(part) for part in exc.absolute_path)
-        raise ValueError(
-            f"schema {path} is not a valid JSON Schema: {exc.message}" + (f" (at /{where})" if where else "")
-        ) from None
-    return schema
-
-
-# jsonschema imports an optional package per format it can check, when installed; some are slow
-# to import (rfc3987-syntax compiles a grammar, ~0.7 s; isoduration pulls in arrow, ~40 ms).
-_FORMAT_CHECKER_MODULES = {
-    "rfc3987_syntax": ('"iri',),
-    "isoduration": ('"duration"',),
-    "webcolors": ('"color"',),
-    "uri_template": ('"uri-template"',),
-    "jsonpointer": ("json-pointer",),
-}
-
-
-def _skip_unused_format_checkers(schema_text: str) -> None:
-    """Keep the optional format-checker packages out of the process unless the schema names a
-    format they check: start-up time is what a pre-commit hook pays on every commit."""
-    if "jsonschema" in sys.modules:
-        return
-    for module, formats in _FORMAT_CHECKER_MODULES.items():
-        if not any(name in schema_text for name in formats):
-            sys.modules.setdefault(module, None)  # type: ignore[arg-type]
-
-
-_VALIDATORS: dict[tuple[str | None, int], tuple[Any, Any]] = {}
-_MAX_CACHED_VALIDATORS = 64
-
-
-def _validator(schema: Mapping[str, Any], source: str | None) -> Any:
-    """A compiled validator per schema, kept for the life of the (worker) process."""
-    key = (source, id(schema))
-    cached = _VALIDATORS.get(key)
-    if cached is None:
-        from jsonschema import validators
-
-        cls = validators.validator_for(schema, default=validators.Draft202012Validator)
-        # the schema is kept with its validator so that its id() cannot be reused
-        cached = (schema, cls(schema, format_checker=cls.FORMAT_CHECKER))
-        if len(_VALIDATORS) >= _MAX_CACHED_VALIDATORS:
-            _VALIDATORS.clear()
-        _VALIDATORS[key] = cached
-    return cached[1]
-
-
-# A valid front matter is the common case, and jsonschema's iter_errors walks the schema with a
-# descend/evolve per keyword. For schemas made only of the keywords below, a predicate compiled
-# once says "valid" with the same semantics; only what it does not call valid goes to
-# iter_errors (which then finds the errors, or none). Any other keyword anywhere in the schema
-# (a $ref, an enum, allOf, ...) disables the predicate.
-_ANNOTATIONS = frozenset(
-    (
-        "$schema",
-        "$id",
-        "$comment",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "$anchor",
-    )
-)
-_FAST_DRAFTS = ("Draft7Validator", "Draft201909Validator", "Draft202012Validator")
-_PLAIN_TYPES: dict[str, Any] = {"string": str, "object": dict, "array": list, "boolean": bool}
-
-
-def _compile_valid(schema: Any, validator: Any) -> Any:
-    """A function instance -> bool that returns True only when `schema` accepts the instance
-    (False: not known to be valid); None when the schema uses a keyword it does not handle."""
-    if schema is True:
-        return lambda instance: True
-    if not isinstance(schema, dict):
-        return None
-    checks: list[Any] = []
-    for keyword, value in schema.items():
-        if keyword in _ANNOTATIONS:
-            continue
-        if keyword == "type":
-            names = [value] if isinstance(value, str) else value
-            if not isinstance(names, list) or not names or not all(n in _PLAIN_TYPES for n in names):
-                return None  # numbers, integers and null follow jsonschema's own type checker
-            kinds = tuple(_PLAIN_TYPES[n] for n in names)  # jsonschema's checks for these are isinstance
-            checks.append(lambda instance, kinds=kinds: isinstance(instance, kinds))
-        elif keyword == "required":
-            if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
-                return None
-            keys = tuple(value)
-            checks.append(
-                lambda instance, keys=keys: not isinstance(instance, dict) or all(k in instance for k in keys)
-            )
-        elif keyword == "properties":
-            if not isinstance(value, dict):
-                return None
-            subs = {}
-            for key, subschema in value.items():
-                sub = _compile_valid(subschema, validator)
-                if sub is None:
-                    return None
-                subs[key] = sub
-
-            def properties(instance: Any, subs: dict[str, Any] = subs) -> bool:
-                if not isinstance(instance, dict):
-                    return True
-                for key, sub in subs.items():
-                    if key in instance and not sub(instance[key]):
-                        return False
-                return True
-
-            checks.append(properties)
-        elif keyword == "additionalProperties":
-            if value is not True:
-                return None
-        elif keyword == "items":
-            sub = _compile_valid(value, validator)
-            if sub is None:
-                return None
-            checks.append(lambda instance, sub=sub: not isinstance(instance, list) or all(map(sub, instance)))
-        elif keyword == "uniqueItems":
-            if value is True:
-                # only lists of strings are judged here (jsonschema's equality is subtler for others)
-                checks.append(
-                    lambda instance: (
-                        not isinstance(instance, list)
-                        or (
-                            all(type(item) is str for item in instance)
-                            and len(set(instance)) == len(instance)
-                        )
-                    )
-                )
-            elif value is not False:
-                return None
-        elif keyword == "pattern":
-            if not isinstance(value, str):
-                return None
-            try:
-                search = re.compile(value).search
-            except re.error:
-                return None
-            checks.append(
-                lambda instance, search=search: not isinstance(instance, str) or search(instance) is not None
-            )
-        elif keyword in ("minLength", "maxLength"):
-            if not isinstance(value, int) or isinstance(value, bool):
-                return None
-            if keyword == "minLength":
-                checks.append(lambda instance, n=value: not isinstance(instance, str) or len(instance) >= n)
-            else:
-                checks.append(lambda instance, n=value: not isinstance(instance, str) or len(instance) <= n)
-        elif keyword == "format":
-            if not isinstance(value, str):
-                return None
-            checker = validator.format_checker
-            if checker is not None:
-                checks.append(lambda instance, name=value, checker=checker: checker.conforms(instance, name))
-        elif keyword == "anyOf":
-            if not isinstance(value, list) or not value:
-                return None
-            branches = [_compile_valid(branch, validator) for branch in value]
-            if any(branch is None for branch in branches):
-                return None
-            checks.append(lambda instance, branches=branches: any(branch(instance) for branch in branches))
-        else:
-            return None
-    if not checks:
-        return lambda instance: True
-    if len(checks) == 1:
-        return checks[0]
-    return lambda instance, checks=tuple(checks): all(check(instance) for check in checks)
-
-
-_FAST_VALID: dict[int, tuple[Any, Any]] = {}
-
-
-def _fast_valid(validator: Any) -> Any:
-    """The compiled predicate of the validator's schema, or None (then always iter_errors)."""
-    cached = _FAST_VALID.get(id(validator))
-    if cached is None:
-        predicate = None
-        if type(validator).__name__ in _FAST_DRAFTS:
-            predicate = _compile_valid(validator.schema, validator)
-        cached = (validator, predicate)  # the validator is kept so that its id() cannot be reused
-        if len(_FAST_VALID) >= _MAX_CACHED_VALIDATORS:
-            _FAST_VALID.clear()
-        _FAST_VALID[id(validator)] = cached
-    return cached[1]
-
 
 # --- FM001 -------------------------------------------------------------------------------------
 
@@ -358,97 +136,38 @@ def schema_violation(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     fm = doc.front_matter
     if ctx.schema is None or fm is None or not fm.ok:
         return
-    schema = ctx.schema
+    from corpuslint import schema_messages
+    from corpuslint.schemas import validator_of
+
+    validator = validator_of(ctx.schema)
     data = fm.data
-    if "$schema" in data and "$schema" not in (schema.get("properties") or {}):
+    properties = validator.schema.get("properties") if isinstance(validator.schema, dict) else None
+    if "$schema" in data and "$schema" not in (properties or {}):
         data = {key: value for key, value in data.items() if key != "$schema"}
-    validator = _validator(schema, ctx.schema_source)
-    predicate = _fast_valid(validator)
-    if predicate is not None:
-        try:
-            if predicate(data):
-                return
-        except Exception:  # noqa: BLE001  (iter_errors below reports what it is)
-            pass
-    problems: list[Problem] = []
+    if _known_valid(validator, data):
+        return
     try:
-        for error in validator.iter_errors(data):
-            problems.extend(_schema_problems(error, fm))
-    except Exception as exc:  # an unresolvable $ref, a broken custom format: the schema's fault
+        yield from schema_messages.problems(validator.iter_errors(data), fm)
+    except Exception as exc:  # noqa: BLE001  (a broken custom format, a $ref that points nowhere)
         source = ctx.schema_source or "the schema"
-        problems.append(
-            Problem(fm.open_line, 1, f"{source} could not be applied: {type(exc).__name__}: {exc}")
-        )
-    problems.sort(key=lambda p: (p.line, p.column, p.message))
-    yield from problems
+        yield Problem(fm.open_line, 1, f"{source} could not be applied: {exc}")
 
 
-def _schema_problems(error: Any, fm: FrontMatter) -> Iterator[Problem]:
-    path = tuple(error.absolute_path)
-    if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(
-        error.instance, dict
-    ):
-        extra = re.findall(r"'((?:[^'\\]|\\.)*)'", error.message.split("(", 1)[-1])
-        extra = [key for key in extra if key in error.instance]
-        if extra:
-            for key in extra:
-                line, column = fm.position(path + (key,))
-                message = f"{_prefix(path + (key,))}unexpected key (not allowed by the schema)"
-                yield Problem(line, column, message)
-            return
-    if error.validator == "uniqueItems" and isinstance(error.instance, list):
-        repeated = _first_repeat(error.instance)
-        if repeated is not None:
-            first, index = repeated
-            line, column = fm.position(path + (index,))
-            item = error.instance[index]
-            yield Problem(
-                line, column, f"{_prefix(path + (index,))}{item!r} is repeated (first at index {first})"
-            )
-            return
-    line, column = fm.position(path)
-    yield Problem(line, column, _prefix(path) + _message(error))
+def _known_valid(validator: Any, data: Any) -> bool:
+    from corpuslint.schema_fast import fast_valid
 
-
-def _first_repeat(items: list[Any]) -> tuple[int, int] | None:
-    """(first index, repeated index) of the first item equal to an earlier one, as JSON compares."""
-    seen: list[tuple[int, str]] = []
-    for index, item in enumerate(items):
-        try:
-            key = json.dumps(item, sort_keys=True, default=repr)
-        except (TypeError, ValueError):
-            return None
-        for first, other in seen:
-            if other == key:
-                return first, index
-        seen.append((index, key))
-    return None
+    predicate = fast_valid(validator)
+    if predicate is None:
+        return False
+    try:
+        return bool(predicate(data))
+    except Exception:  # noqa: BLE001  (iter_errors reports what it is)
+        return False
 
 
 def _prefix(path: tuple[Any, ...]) -> str:
     shown = format_path(path)
     return f"{shown}: " if shown else ""
-
-
-def _message(error: Any) -> str:
-    if error.validator == "pattern" and error.validator_value in ("\\S", "[^\\s]"):
-        return f"{error.instance!r} is empty or blank"
-    if error.validator in ("anyOf", "oneOf") and error.context:
-        same_place = [sub for sub in error.context if not sub.relative_path]
-        if same_place and all(sub.validator == "format" for sub in same_place):
-            formats = list(dict.fromkeys(sub.validator_value for sub in same_place))
-            return f"{error.instance!r} is not " + " or ".join(f"a {fmt!r}" for fmt in formats)
-        branches = error.validator_value
-        if (
-            isinstance(branches, list)
-            and branches
-            and all(isinstance(branch, dict) and isinstance(branch.get("title"), str) for branch in branches)
-        ):
-            return f"{error.instance!r} is not " + " or ".join(branch["title"] for branch in branches)
-        messages = list(dict.fromkeys(sub.message for sub in same_place))
-        if len(messages) == 1:
-            return messages[0]
-    return error.message
 
 
 # --- FM004 -------------------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def run_links_phase(
         "urls": len(results),
         "occurrences": len(occurrences),
         "checked": len(fresh)
-        - sum(1 for r in fresh.values() if r.outcome == SKIPPED)
+        - sum(1 for r in fresh.values() if r.outcome in (SKIPPED, MALFORMED))  # no request made
         - len({o.url for o in unchecked}),
         "cached": len(cached),
         "requests": requests,

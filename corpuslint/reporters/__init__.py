@@ -23,6 +23,12 @@ REPORTERS: dict[str, str] = {
 }
 
 
+# codes about the whole run, not about the file they are attached to (LK000: the network was
+# unavailable, reported once at the first unchecked link): the formats people read show them
+# apart from the listing, without a location; machine formats keep them as they are
+RUN_LEVEL_CODES = frozenset({"LK000"})
+
+
 @dataclass(frozen=True)
 class Report:
     diagnostics: list[Diagnostic]
@@ -44,7 +50,7 @@ class Report:
 
     @property
     def files_with_diagnostics(self) -> int:
-        return len({d.path for d in self.diagnostics})
+        return len({d.path for d in self.diagnostics if d.code not in RUN_LEVEL_CODES})
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ def shown(report: Report, options: ReportOptions) -> tuple[list[Diagnostic], int
     """The diagnostics a human-facing format lists, in the chosen order, and how many it leaves
     out for --max-diagnostics / --max-per-code."""
     diagnostics = report.diagnostics
+    if any(d.code in RUN_LEVEL_CODES for d in diagnostics):
+        diagnostics = [d for d in diagnostics if d.code not in RUN_LEVEL_CODES]
     if options.sort == "severity":
         # stable: the path order is kept within each severity
         diagnostics = sorted(diagnostics, key=lambda d: -d.severity)
@@ -81,7 +89,12 @@ def shown(report: Report, options: ReportOptions) -> tuple[list[Diagnostic], int
                 continue
             per_code[d.code] = seen + 1
         kept.append(d)
-    return kept, len(report.diagnostics) - len(kept)
+    return kept, len(diagnostics) - len(kept)
+
+
+def run_level(report: Report) -> list[Diagnostic]:
+    """The diagnostics about the whole run (RUN_LEVEL_CODES), shown apart from the listing."""
+    return [d for d in report.diagnostics if d.code in RUN_LEVEL_CODES]
 
 
 _ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}

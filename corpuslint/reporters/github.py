@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from corpuslint.diagnostics import Severity
-from corpuslint.reporters import Report, ReportOptions, printable, shown
+from corpuslint.reporters import Report, ReportOptions, printable, run_level, shown
 from corpuslint.reporters.text import summary
 
 
@@ -30,4 +30,7 @@ def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
             props.append(f"endColumn={d.end_column}")
         props.append(f"title={_escape_property(d.code)}")
         stream.write(f"::{level} {','.join(props)}::{_escape_data(f'{d.code} {d.message}')}\n")
+    for d in run_level(report):  # about the run, not a line of a file
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        stream.write(f"::{level} title={_escape_property(d.code)}::{_escape_data(f'{d.code} {d.message}')}\n")
     stream.write(summary(report) + "\n")

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import IO
 
 from corpuslint.diagnostics import Diagnostic, Severity
-from corpuslint.reporters import Report, ReportOptions, printable, shown
+from corpuslint.reporters import Report, ReportOptions, printable, run_level, shown
 
 BOLD, RED, YELLOW, CYAN, DIM, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 WORST_FILES = 3
@@ -87,7 +87,7 @@ def write_footer(
     report: Report, stream: IO[str], options: ReportOptions, paint: Painter, lines: int, hidden: int
 ) -> None:
     """Everything after the listing: not-shown count, table for long output, totals."""
-    if report.diagnostics:
+    if listed_any(report):
         stream.write("\n")
     if hidden:
         stream.write(
@@ -122,7 +122,13 @@ def write_overview(report: Report, stream: IO[str], paint: Painter) -> None:
     )
 
 
+def listed_any(report: Report) -> bool:
+    return len(run_level(report)) < len(report.diagnostics)
+
+
 def write_totals(report: Report, stream: IO[str]) -> None:
+    for d in run_level(report):
+        stream.write(f"{d.code} {printable(d.message)}\n")
     links = _links_line(report.link_stats)
     if links:
         stream.write(links + "\n")

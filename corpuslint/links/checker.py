@@ -483,7 +483,10 @@ class Checker:
                 delay = self._backoff(attempt)
             else:
                 assert exchange is not None
-                server_error = 500 <= exchange.status <= 599 and method != "HEAD"  # HEAD: asked with GET
+                # a HEAD answered 5xx is asked with GET at once, unless the server said when to come back
+                server_error = 500 <= exchange.status <= 599 and (
+                    method != "HEAD" or exchange.retry_after is not None
+                )
                 if last or not (exchange.status == 429 or server_error):
                     return exchange, attempt
                 if exchange.retry_after is not None:

@@ -140,6 +140,9 @@ def test_dripping_server_cannot_hold_the_run(server, fast):
 
 @pytest.mark.parametrize("path", ["/gzipbomb", "/huge"])
 def test_bodies_are_bounded(server, fast, path):
+    from linkserver import gzip_bomb
+
+    gzip_bomb()  # made once (compressing 100 MB takes the server longer than read_timeout)
     settings = dataclasses.replace(fast, method="get", timeout=10.0)
     tracemalloc.start()
     try:

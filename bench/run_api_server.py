@@ -80,6 +80,37 @@ def bench_lint_text(text: str, runs: int, root: Path) -> dict[str, float]:
     return result
 
 
+def where_the_time_goes(text: str, runs: int, root: Path) -> dict[str, float]:
+    """Median milliseconds of lint_text's parts on one document: decoding and front matter, the
+    parse, the prose map, and each enabled document rule (on a document already parsed)."""
+    from corpuslint import registry
+    from corpuslint.document import Document
+    from corpuslint.markdown.prose import prose_blocks
+    from corpuslint.registry import RuleContext
+
+    config = api.default_config(root)
+    plan = api._plan(config, None, ())
+    rules = registry.all_rules()
+    data = text.encode()
+    parts: dict[str, list[float]] = {"read+front matter": [], "parse": [], "prose map": []}
+    for _ in range(runs):
+        start = time.perf_counter()
+        doc = Document.from_bytes("a.md", data)
+        parts["read+front matter"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        doc.markdown  # noqa: B018
+        parts["parse"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        prose_blocks(doc)
+        parts["prose map"].append(time.perf_counter() - start)
+        for code in plan.document_codes:
+            context = RuleContext(options=plan.options[code])
+            start = time.perf_counter()
+            list(rules[code].check(doc, context))
+            parts.setdefault(code, []).append(time.perf_counter() - start)
+    return {name: round(statistics.median(samples) * 1000, 3) for name, samples in parts.items()}
+
+
 async def bench_server(texts: dict[str, str], changes: int, root: Path) -> dict[str, dict[str, float]]:
     from lsprotocol import types
     from pygls.lsp.client import BaseLanguageClient
@@ -168,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "lint_text_7k": bench_lint_text(small, args.runs, root),
             "lint_text_200k": bench_lint_text(large, max(args.runs // 20, 10), root),
+            "lint_text_7k_parts_ms": where_the_time_goes(small, min(args.runs, 100), root),
             "server_did_change": asyncio.run(bench_server({"7k": small, "200k": large}, args.changes, root)),
             "plugin_discovery": plugin_discovery(),
         }

@@ -149,3 +149,79 @@ def test_fixing_the_fixture_changes_only_marks_adds_no_finding_and_is_idempotent
     assert all(after[code] <= before[code] for code in after), (before, after)
     assert fix_all(once, style=style) == once
     assert "\t氧 (O)\t" in once and "{#intro}" in once and " {#intro}" in once
+
+
+# --- property: on any mix of prose and protected text, fixes change marks only ---------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROTECTED = [
+    "`中,文(甲)`",
+    "$f(x),g(x)$",
+    '<span title="中,文">',
+    "https://例子.com/a,b?c=(甲)",
+    '{{< figure title="图:说明" >}}',
+    "{#id}",
+    "dbg!",
+    ":hover",
+    "[链接](https://example.com/a,(b))",
+]
+FRAGMENTS = st.sampled_from(
+    [
+        "中文",
+        "文",
+        "测试",
+        "Latin",
+        "Hello world",
+        "3",
+        " ",
+        "\t",
+        ",",
+        ":",
+        ";",
+        "!",
+        "?",
+        "(",
+        ")",
+        "（",
+        "）",
+        "，",
+        "“",
+        "”",
+        "‘",
+        "’",
+        '"',
+        "\\(",
+        '\\"',
+        "*",
+        "**",
+        "\n",
+        "\n\n",
+        "\n> ",
+        "\n- ",
+        "\n## ",
+        "\n| a | b |\n|---|---|\n| ",
+        *(f" {p} " for p in PROTECTED),  # (spaced: a bare URL before would take them in)
+    ]
+)
+BODIES = st.lists(FRAGMENTS, max_size=30).map("".join)
+_FULL = str.maketrans(
+    {"，": ",", "：": ":", "；": ";", "！": "!", "？": "?", "（": "(", "）": ")", "“": '"', "”": '"'}
+)
+
+
+def _marks_only(text: str) -> str:
+    return text.translate(_FULL).replace(" ", "").replace("\\", "").replace("‘", "'").replace("’", "'")
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(BODIES, st.sampled_from(["zhlint", "gbt15834"]))
+def test_fixes_change_only_marks_never_protected_text_and_are_idempotent(body, style):
+    text = "中文正文。\n\n" + body + "\n"
+    once = fix_all(text, style=style)
+    assert _marks_only(once) == _marks_only(text)
+    for protected in PROTECTED:
+        assert once.count(protected) == text.count(protected)
+    assert once.count("\t") == text.count("\t") and once.count("\n") == text.count("\n")
+    assert fix_all(once, style=style) == once

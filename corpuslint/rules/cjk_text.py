@@ -71,6 +71,7 @@ _CODE_LIKE = (
     # shortcodes and template macros (`{{< figure title="图:说明" >}}`, `{{cssxref(":hover")}}`)
     r"\{\{[\s\S]*?\}\}",
     r"\{%[\s\S]*?%\}",
+    r"[<%][^\n]*?[>%]\}\}",  # the rest of a shortcode whose `{{` a bare URL took in
     # math the parser did not take apart: `$…$`, `$$…$$`
     r"\$\$[\s\S]+?\$\$",
     r"(?<![\\$])\$[^$\n]+\$",

@@ -39,10 +39,14 @@ def resolve(
     env: Mapping[str, str] = os.environ,
     configured: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """The cache directory of a run (absolute). Touches nothing on disk."""
+    """The cache directory of a run (absolute). Touches nothing on disk.
+
+    A directory named by the user (option, environment, configuration) may be a symlink: it is
+    resolved here, so the caches use its target. The default `.corpuslint_cache` is not resolved:
+    it lies in the corpus, and a symlink there is not followed (see `prepare`)."""
     for candidate in (cli_dir, env.get(ENV_VAR) or None, configured):
         if candidate:
-            return Path(os.path.abspath(os.path.expanduser(os.fspath(candidate))))
+            return Path(os.path.realpath(os.path.expanduser(os.fspath(candidate))))
     base = Path(config_root) if config_root else Path.cwd()
     return Path(os.path.abspath(base)) / CACHE_DIR_NAME
 

@@ -62,10 +62,12 @@ MAX_CACHED_FILE = 10 * 1024 * 1024  # larger files are left to the runner (IO002
 
 
 def cache_dir(config: Any, root: str | os.PathLike[str] | None = None) -> Path:
-    """The per-file cache's directory: `files` under the cache directory (`cachedir.resolve`:
-    `root` as given by --cache-dir, else CORPUSLINT_CACHE_DIR, else next to the config)."""
+    """The per-file cache's directory: `files` under the cache directory `root` (as
+    `cachedir.resolve` gives it), or by default under `cachedir.resolve` of the config."""
+    if root is not None:
+        return Path(os.path.abspath(root)) / cachedir.FILES_DIR
     config_root = getattr(config, "root", None) if getattr(config, "path", None) else None
-    return cachedir.resolve(config_root, root) / cachedir.FILES_DIR
+    return cachedir.resolve(config_root) / cachedir.FILES_DIR
 
 
 _code_fingerprint: str | None = None

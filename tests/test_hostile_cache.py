@@ -203,3 +203,13 @@ def test_prepare_refuses_a_symlinked_directory(tmp_path):
     with pytest.raises(cachedir.UnsafeCacheDir):
         cachedir.prepare(tmp_path / "c" / "files", tmp_path / "c")
     assert not os.listdir(outside)
+
+
+def test_a_cache_directory_the_user_named_may_be_a_symlink(corpus, cli, tmp_path, monkeypatch):
+    real = tmp_path / "real-cache"
+    real.mkdir()
+    (tmp_path / "named").symlink_to(real, target_is_directory=True)
+    monkeypatch.setenv(cachedir.ENV_VAR, str(tmp_path / "named"))
+    root = corpus({"corpus/a.md": FOOTNOTE}) / "corpus"
+    assert cli("check", "--no-links", ".", cwd=root).code == 1
+    assert (real / "files" / filecache.DB_NAME).is_file()

@@ -309,7 +309,7 @@ class _Loader:
 
     def locate(self, target: str, base: str, referrer: str, ref: str) -> str | None:
         """The local file that serves `target` (None: already known), or SchemaError."""
-        from referencing.jsonschema import SPECIFICATIONS
+        from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
         if target in SPECIFICATIONS or target.rstrip("#") in SPECIFICATIONS:
             return None

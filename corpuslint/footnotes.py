@@ -79,12 +79,14 @@ class FootnoteIndex:
     definitions: tuple[Definition, ...]
 
 
-def index(doc: Document) -> FootnoteIndex:
-    """The footnote index of `doc`, computed once."""
-    cached = doc.cache.get(CACHE_KEY)
+def index(doc: Document, dialects: tuple[str, ...] = ()) -> FootnoteIndex:
+    """The footnote index of `doc`, computed once (per set of container dialects, see
+    corpuslint.markdown.dialects; none by default)."""
+    key = CACHE_KEY if not dialects else (CACHE_KEY, tuple(dialects))
+    cached = doc.cache.get(key)
     if cached is None:
-        cached = build(doc)
-        doc.cache[CACHE_KEY] = cached
+        cached = build(doc, tuple(dialects))
+        doc.cache[key] = cached
     return cached
 
 
@@ -93,10 +95,15 @@ def definitions(doc: Document) -> tuple[Definition, ...]:
     return index(doc).definitions
 
 
-def build(doc: Document) -> FootnoteIndex:
+def build(doc: Document, dialects: tuple[str, ...] = ()) -> FootnoteIndex:
     if doc.read_problem is not None or "[^" not in doc.text:
         return FootnoteIndex((), ())
-    parsed = doc.markdown
+    if dialects:
+        from corpuslint.markdown import parse
+
+        parsed = parse(doc, dialects)
+    else:
+        parsed = doc.markdown
     text = doc.text
     position = doc.position
     references = []

@@ -201,18 +201,57 @@ class TestWithoutSource:
         text = "Claim[^1][^2].\n\n[^1]: 孙八（2025/6/17）。《年度报告》。示例网。\n[^2]: https://e.com\n"
         (problem,) = problems("FN004", text)
         assert (problem.line, problem.column) == (3, 1)
-        assert problem.message == "footnote [^1] has no source link"
+        assert problem.message == "footnote [^1] reads as a citation but has no source link"
         assert all_rules()["FN004"].severity.name == "WARNING"
 
     def test_url_of_the_next_definition_does_not_count(self):
-        text = "x[^1][^2]\n\n[^1]: no link\n\n[^2]: https://e.com\n"
+        text = "x[^1][^2]\n\n[^1]: 某报告，2024年3月2日。\n\n[^2]: https://e.com\n"
         assert where("FN004", text) == [(3, 1)]
+
+    @pytest.mark.parametrize(
+        "definition",
+        [
+            "[^1]: 这里的“模型”指参数量超过十亿的语言模型。",
+            "[^1]: An aside: the figure excludes subsidiaries.",
+            "[^1]: 作者注：原文如此。",
+        ],
+    )
+    def test_notes_are_not_citations(self, definition):
+        assert where("FN004", f"Claim[^1].\n\n{definition}\n") == []
+
+    @pytest.mark.parametrize(
+        "definition",
+        [
+            "[^1]: 《年度报告》",
+            "[^1]: 某某网。",
+            "[^1]: 来源：内部资料",
+            "[^1]: Smith, Annual Report, June 17, 2025.",
+            "[^1]: Annual report, accessed 2025.",
+            "[^1]: 王五。检索日期2025/6/17。",
+        ],
+    )
+    def test_citations_without_a_link(self, definition):
+        assert where("FN004", f"Claim[^1].\n\n{definition}\n") == [(3, 1)]
 
 
 # --- FN005 footnote-order ----------------------------------------------------------------------
 
 
 class TestOrder:
+    @pytest.mark.parametrize("label", ["2021", "107421", "2229"])
+    def test_numeric_labels_that_are_names_are_not_counted(self, label):
+        text = f"a[^1] b[^{label}] c[^2]\n\n[^1]: x\n[^{label}]: y\n[^2]: z\n"
+        assert where("FN005", text) == []
+
+    def test_a_name_like_label_is_never_renamed(self):
+        text = "a[^2] b[^2021] c[^1]\n\n[^1]: x\n[^2]: y\n[^2021]: z\n"
+        (problem,) = problems("FN005", text)
+        assert "[^2] is cited 1st" in problem.message and problem.fix is None
+
+    def test_small_numbers_beyond_the_count_still_number(self):
+        text = "a[^1] b[^5]\n\n[^1]: x\n[^5]: y\n"  # 5 <= 2 labels + 3
+        assert where("FN005", text) == [(1, 8)]
+
     def test_in_order_is_fine(self):
         assert where("FN005", "a[^1] b[^2] a[^1] c[^3]\n\n[^1]: x\n[^2]: y\n[^3]: z\n") == []
 
@@ -445,3 +484,39 @@ def test_positions_point_at_the_source(body):
         assert doc.text[definition.offset : definition.offset + 2] == "[^"
         assert doc.text[definition.content_start - 2 : definition.content_start] == "]:"
         assert definition.content_start <= definition.end
+
+
+# --- container dialects ------------------------------------------------------------------------
+
+ADMONITION = '正文[^1]。\n\n!!! note "注意"\n    提示[^2]。\n\n[^1]: a\n[^2]: b\n'
+
+
+def dialect_problems(code: str, text: str, dialects: list[str]) -> list:
+    rule = all_rules()[code]
+    return list(rule.check(doc_of(text), RuleContext(options={"container_dialects": dialects})))
+
+
+def test_admonition_content_is_code_by_default():
+    # GitHub shows the indented body as code... unless it continues the header's paragraph
+    text = "正文[^1]。\n\n!!! note\n\n    提示[^2]。\n\n[^1]: a\n[^2]: b\n"
+    assert [p.line for p in dialect_problems("FN002", text, [])] == [8]
+
+
+def test_mkdocs_dialect_reads_admonition_content_as_markdown():
+    text = "正文[^1]。\n\n!!! note\n\n    提示[^2]。\n\n[^1]: a\n[^2]: b\n"
+    assert dialect_problems("FN002", text, ["mkdocs"]) == []
+    assert dialect_problems("FN001", ADMONITION, ["mkdocs"]) == []
+
+
+def test_dialects_rewrite_one_character_for_one():
+    from corpuslint.markdown.dialects import apply
+
+    text = "::: warning\n提示[^2]。\n:::\n!!! note\n    a\n\n    b\nc\n"
+    assert apply(text, ["colon"]) == "           \n提示[^2]。\n   \n!!! note\n    a\n\n    b\nc\n"
+    assert apply(text, ["mkdocs"]) == "::: warning\n提示[^2]。\n:::\n        \n>   a\n\n>   b\nc\n"
+
+
+def test_dialects_keep_positions():
+    text = "!!! tip\n    提示[^9]。\n"
+    (problem,) = dialect_problems("FN001", text, ["mkdocs"])
+    assert (problem.line, problem.column) == (2, 7)

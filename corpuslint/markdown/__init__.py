@@ -53,11 +53,27 @@ def parse_text(text: str, body_offset: int = 0) -> Parsed:
     return build(text[body_offset:], body_offset, text)
 
 
-def parse(doc: Document) -> Parsed:
-    """The parse of `doc`'s body (see `Document.markdown`, which caches it)."""
+def parse(doc: Document, dialects: tuple[str, ...] = ()) -> Parsed:
+    """The parse of `doc`'s body (see `Document.markdown`, which caches it).
+
+    With `dialects` (corpuslint.markdown.dialects: "mkdocs", "colon"), admonition containers are
+    parsed as Markdown; that parse is cached in `doc.cache` under its dialects.
+    """
     if doc.read_problem is not None:
         return Parsed()
-    return parse_text(doc.text, doc.body_offset)
+    if not dialects:
+        if "markdown" in doc.__dict__:
+            return doc.__dict__["markdown"]
+        return parse_text(doc.text, doc.body_offset)
+    key = ("markdown", tuple(dialects))
+    cached = doc.cache.get(key)
+    if cached is None:
+        from corpuslint.markdown import _pulldown
+        from corpuslint.markdown.dialects import apply
+
+        body = doc.text[doc.body_offset :]
+        cached = doc.cache[key] = _pulldown.build(apply(body, dialects), doc.body_offset, doc.text)
+    return cached
 
 
 def preload() -> None:

@@ -94,11 +94,11 @@ def write_footer(
             f"… {_plural(hidden, 'more diagnostic')} not shown (--max-diagnostics/--max-per-code).\n"
         )
     if lines > options.long_output or hidden:
-        write_overview(report, stream, paint)
+        write_overview(report, stream, paint, options.sort)
     write_totals(report, stream)
 
 
-def write_overview(report: Report, stream: IO[str], paint: Painter) -> None:
+def write_overview(report: Report, stream: IO[str], paint: Painter, sort: str = "path") -> None:
     """Counts by code (errors first) and the files with the most findings."""
     counts = Counter(d.code for d in report.diagnostics)
     severity = {d.code: d.severity for d in report.diagnostics}
@@ -116,10 +116,8 @@ def write_overview(report: Report, stream: IO[str], paint: Painter) -> None:
     )
     errors = sorted({code for code in counts if severity[code] is Severity.ERROR})
     select = ",".join(errors) if errors else order[0]
-    stream.write(
-        f"Hint: `--statistics` counts by code; `--select {select}` lists only those; "
-        "`--sort severity` lists errors first.\n\n"
-    )
+    first = "" if sort == "severity" else "; `--sort severity` lists errors first"
+    stream.write(f"Hint: `--statistics` counts by code; `--select {select}` lists only those{first}.\n\n")
 
 
 def listed_any(report: Report) -> bool:

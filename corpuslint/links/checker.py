@@ -21,18 +21,16 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from corpuslint.citations import page_encoding, page_titles
 from corpuslint.links import policy
-from corpuslint.links.client import ACCEPT_ENCODING, LinkClient, read_body
-from corpuslint.links.fragments import anchors_of, fragment_of, wants_fragment_check
+from corpuslint.links.client import LinkClient
+from corpuslint.links.exchange import Exchange, request_headers, send
+from corpuslint.links.fragments import fragment_of, wants_fragment_check
 from corpuslint.links.net import Blocked, PinnedBackend, Resolver, system_resolver
 from corpuslint.links.outcomes import (
     BROKEN,
@@ -47,6 +45,7 @@ from corpuslint.links.outcomes import (
     classify,
     parse_retry_after,
 )
+from corpuslint.links.schedule import interleaved_by_host, run_window
 from corpuslint.links.settings import LinkSettings
 
 __all__ = [
@@ -68,7 +67,6 @@ __all__ = [
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 _HOST_CHARS = re.compile(r"[a-z0-9._~!$&'()*+,;=%-]+")
 HEAD_FINAL = {404, 410}  # a HEAD answer believed; any other error is asked again with GET
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _SOFT404_TITLE = re.compile(
     r"(?<!\d)404(?!\d)|not\s*found|no\s+longer\s+available|页面不存在|页面未找到|找不到(该)?页面|网页不存在|"
     r"页面已删除|文章不存在|内容不存在|您访问的页面",
@@ -87,18 +85,6 @@ _HOME_PATHS = {
     "/zh-cn",
     "/cn",
 }
-FRAGMENT_BODY = 2 * 1024 * 1024  # bytes of a page read to find its anchors
-
-
-@dataclass
-class _Exchange:
-    status: int
-    location: str | None
-    retry_after: float | None
-    title: str | None
-    titles: tuple[str, ...] | None = None
-    sets_cookie: bool = False
-    anchors: frozenset[str] | None = None
 
 
 class _Budget:
@@ -108,37 +94,6 @@ class _Budget:
 
     def __init__(self, seconds: float) -> None:
         self.left = seconds
-
-
-def _headers(settings: LinkSettings) -> dict[str, str]:
-    headers = {
-        "User-Agent": settings.user_agent,
-        "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-        "Accept-Encoding": ACCEPT_ENCODING,  # every coding read_body decodes, bounded
-        "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8",
-    }
-    for name, value in settings.headers.items():
-        if name.lower() in ("host", "content-length", "transfer-encoding", "connection"):
-            continue  # framing is the client's business
-        if any(c in value for c in "\r\n\0"):
-            raise ValueError(f"links.headers: the value of {name!r} contains a line break")
-        headers = {k: v for k, v in headers.items() if k.lower() != name.lower()}
-        headers[name] = value
-    return headers
-
-
-def _title(body: bytes | None, content_type: str | None) -> str | None:
-    """The `<title>` of a page, decoded: header charset, `<meta charset>`, UTF-8, else GB18030."""
-    if not body:
-        return None
-    match = _TITLE.search(body)
-    if not match:
-        return None
-    encoding = page_encoding(body, content_type)
-    try:
-        return match.group(1)[:1000].decode(encoding, "replace")
-    except LookupError:
-        return match.group(1)[:1000].decode("utf-8", "replace")
 
 
 class Checker:
@@ -159,7 +114,7 @@ class Checker:
         self._sleep = sleep
         self._excludes = [re.compile(p) for p in settings.exclude]
         self.backend = PinnedBackend(resolver, settings.allow_private)
-        self._header_values = _headers(settings)
+        self._header_values = request_headers(settings)
         self._client: LinkClient | None = None
         self._h2_client: LinkClient | None = None  # HTTP/2 with prior knowledge, made when needed
         self._h2_origins: set[tuple[str, str, int]] = set()
@@ -190,71 +145,8 @@ class Checker:
 
     async def check_all(self, urls: Iterable[str]) -> dict[str, LinkResult]:
         """Check every URL once. Hosts are interleaved and at most a window of tasks exists."""
-        by_host: dict[str, deque[str]] = {}
-        for url in dict.fromkeys(urls):
-            try:
-                host = (urlsplit(url).hostname or "") if "://" in url else ""
-            except ValueError:
-                host = ""
-            by_host.setdefault(host, deque()).append(url)
-        order: list[str] = []
-        queues = list(by_host.values())
-        while queues:
-            for queue in queues:
-                order.append(queue.popleft())
-            queues = [q for q in queues if q]
-        # A window of tasks; each one that ends starts the next. (asyncio.wait over the window
-        # would walk every pending task at each completion.)
-        results: dict[str, LinkResult] = {}
         window = max(256, 8 * self.settings.max_concurrency)
-        loop = asyncio.get_running_loop()
-        finished: asyncio.Future[None] = loop.create_future()
-        running: set[asyncio.Task[LinkResult]] = set()
-        iterator = iter(order)
-
-        def start_next() -> bool:
-            url = next(iterator, None)
-            if url is None:
-                return False
-            task = loop.create_task(self.check(url))
-            running.add(task)
-            task.add_done_callback(on_done)
-            return True
-
-        def on_done(task: asyncio.Task[LinkResult]) -> None:
-            running.discard(task)
-            if finished.done():
-                return
-            if task.cancelled():
-                finished.cancel()
-                return
-            error = task.exception()
-            if error is not None:
-                finished.set_exception(error)
-                return
-            result = task.result()
-            results[result.url] = result
-            try:
-                if self._on_result is not None:
-                    self._on_result(result)
-                start_next()
-            except Exception as exc:  # noqa: BLE001 - a callback's error ends the run, not the loop
-                finished.set_exception(exc)
-                return
-            if not running:
-                finished.set_result(None)
-
-        for _ in range(window):
-            if not start_next():
-                break
-        if not running:
-            return results
-        try:
-            await finished
-        finally:
-            for task in list(running):
-                task.cancel()
-        return results
+        return await run_window(interleaved_by_host(urls), self.check, self._on_result, window)
 
     def _host_slot(self, host: str) -> asyncio.Semaphore:
         slot = self._hosts.get(host)
@@ -411,7 +303,7 @@ class Checker:
         url: str,
         current: str,
         redirected: bool,
-        exchange: _Exchange,
+        exchange: Exchange,
         requests: int,
         permanent_to: str | None,
         fragment: str | None,
@@ -445,7 +337,7 @@ class Checker:
 
     async def _attempts(
         self, url: httpx.URL, method: str, budget: _Budget, anchors: bool
-    ) -> tuple[_Exchange, int]:
+    ) -> tuple[Exchange, int]:
         """One exchange with retries for connection errors, 5xx and 429, within the budget."""
         settings = self.settings
         host = url.host
@@ -454,7 +346,7 @@ class Checker:
         while True:
             attempt += 1
             error: LinkError | None = None
-            exchange: _Exchange | None = None
+            exchange: Exchange | None = None
             async with self._host_slot(host):
                 await self._polite_start(host)
                 async with self._global:
@@ -513,7 +405,7 @@ class Checker:
         base = self.settings.retry_backoff * (2 ** (attempt - 1))
         return base * (0.5 + random.random())
 
-    async def _exchange(self, url: httpx.URL, method: str, anchors: bool) -> _Exchange:
+    async def _exchange(self, url: httpx.URL, method: str, anchors: bool) -> Exchange:
         """One request and its answer (HTTP/2 with prior knowledge where HTTP/1.1 was not understood)."""
         origin = (url.scheme, url.host, url.port or 0)
         if origin in self._h2_origins:
@@ -531,6 +423,9 @@ class Checker:
             self._h2_origins.add(origin)
             return exchange
 
+    async def _send(self, client: LinkClient, url: httpx.URL, method: str, anchors: bool) -> Exchange:
+        return await send(client, url, method, self.settings, titles=bool(self.title_urls), anchors=anchors)
+
     def _prior_knowledge(self) -> LinkClient:
         if self._h2_client is None:
             self._h2_client = LinkClient(
@@ -538,44 +433,6 @@ class Checker:
             )
             self._h2_client.cookies = self.client.cookies  # one jar for the run
         return self._h2_client
-
-    async def _send(self, client: LinkClient, url: httpx.URL, method: str, anchors: bool) -> _Exchange:
-        request = client.build_request(method, url)
-        response = await client.send(request, stream=True)
-        try:
-            headers = response.headers
-            title = titles = found = None
-            if method == "GET" and response.status_code == 200:
-                limit = max(self.settings.max_body, FRAGMENT_BODY) if anchors else self.settings.max_body
-                body = await read_body(response, limit, stop_at_title=not anchors)
-                content_type = headers.get("content-type")
-                if self.title_urls:
-                    titles = page_titles(body, content_type)
-                title = _title(body, content_type)
-                if anchors:
-                    found = anchors_of(body, content_type, str(response.url)) if body is not None else None
-            else:
-                await _drain(response, self.settings.max_body)
-            return _Exchange(
-                response.status_code,
-                headers.get("location"),
-                parse_retry_after(headers.get("retry-after")),
-                title,
-                titles,
-                sets_cookie="set-cookie" in headers,
-                anchors=found,
-            )
-        finally:
-            await response.aclose()
-
-
-async def _drain(response: httpx.Response, limit: int) -> None:
-    """Read a small body to its end, so the connection can be used again."""
-    length = response.headers.get("content-length", "")
-    if response.request.method != "HEAD" and (not length.isdigit() or int(length) > limit):
-        return  # unknown end or large: closing the connection is cheaper than reading it
-    async for _chunk in response.aiter_raw():
-        pass
 
 
 def _is_home(original: str, final: str) -> bool:

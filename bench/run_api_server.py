@@ -76,6 +76,13 @@ def bench_lint_text(text: str, runs: int, root: Path) -> dict[str, float]:
         api.lint_text(text, path)
         discovered.append(time.perf_counter() - start)
     result["discovered_median_ms"] = summary(discovered)["median_ms"]
+    # the same without the TY rules (TY001 computes the CJK prose analysis TY003 reuses)
+    without = []
+    for _ in range(max(runs // 3, 10)):
+        start = time.perf_counter()
+        api.lint_text(text, path, config, ignore=["TY"])
+        without.append(time.perf_counter() - start)
+    result["without_TY_median_ms"] = summary(without)["median_ms"]
     result["bytes"] = len(text.encode())
     return result
 

@@ -21,7 +21,7 @@ from corpuslint.diagnostics import Problem
 from corpuslint.front_matter import FrontMatter, format_path
 
 MAX_SHOWN = 60  # characters of a value in a message
-MAX_CHOICES = 12  # allowed values listed
+MAX_CHOICES = 20  # allowed values listed
 
 
 def problems(errors: Iterable[Any], fm: FrontMatter) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""User-supplied schema `pattern`s, run with a time bound.
+"""User-supplied schema `pattern`s, run with a time bound; `false` subschemas keep their path.
 
 jsonschema runs `pattern`, `patternProperties` and the pattern part of `additionalProperties`
 with `re.search`, which backtracks without limit: `^(a|a)*$` against 40 characters runs for
@@ -67,6 +67,37 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
+def _descend(
+    validator: Any, instance: Any, subschema: Any, path: Any, schema_path: Any = None
+) -> Iterator[Any]:
+    """validator.descend, except that the error of a `false` subschema keeps its path (jsonschema's
+    descend returns it without one, so `"legacy": false` would be reported at the root)."""
+    if subschema is not False:
+        yield from validator.descend(instance, subschema, path=path, schema_path=schema_path)
+        return
+    from jsonschema.exceptions import ValidationError
+
+    error = ValidationError(
+        f"False schema does not allow {instance!r}",
+        validator=None,
+        validator_value=None,
+        instance=instance,
+        schema=False,
+    )
+    error.path.appendleft(path)
+    if schema_path is not None:
+        error.schema_path.appendleft(schema_path)
+    yield error
+
+
+def _properties(validator: Any, properties: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name in instance:
+            yield from _descend(validator, instance[name], subschema, path=name, schema_path=name)
+
+
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
     if not validator.is_type(instance, "string"):
         return
@@ -92,7 +123,7 @@ def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: An
                 yield _timeout_error(pattern, key, why)
                 continue
             if found:
-                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+                yield from _descend(validator, value, subschema, path=key, schema_path=pattern)
 
 
 def _extra_keys(instance: Any, schema: Any) -> tuple[list[str], list[Any]]:
@@ -128,7 +159,7 @@ def _additional_properties(validator: Any, additional: Any, instance: Any, schem
     yield from errors
     if validator.is_type(additional, "object"):
         for extra in extras:
-            yield from validator.descend(instance[extra], additional, path=extra)
+            yield from _descend(validator, instance[extra], additional, path=extra)
     elif not additional and extras:
         if "patternProperties" in schema:
             verb = "does" if len(extras) == 1 else "do"
@@ -151,6 +182,7 @@ def timed_validator_class(cls: Any) -> Any:
         from jsonschema import validators
 
         overrides = {
+            "properties": _properties,
             "pattern": _pattern,
             "patternProperties": _pattern_properties,
             "additionalProperties": _additional_properties,

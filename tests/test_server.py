@@ -232,6 +232,16 @@ async def test_a_fixable_diagnostic_has_a_quick_fix(client, tmp_path):
     assert apply(CJK_COMMA, action.edit.changes[path.as_uri()]) == CJK_COMMA.replace(",", "，")
 
 
+async def test_a_quick_fix_lands_on_its_character_with_a_bom_and_crlf_newlines(client, tmp_path):
+    path = tmp_path / "a.md"
+    text = "\ufeff中文,测试。\r\n\r\n再来,一句。\r\n"
+    found = await diagnostics_for(client, path.as_uri(), open_document(client, path, text))
+    assert [(d.range.start.line, d.range.start.character) for d in found] == [(0, 3), (2, 2)]
+    actions = await code_actions(client, path, found[1:], only=[types.CodeActionKind.QuickFix])
+    (action,) = [a for a in actions if a.diagnostics[0].range.start.line == 2]
+    assert apply(text, action.edit.changes[path.as_uri()]) == text.replace("再来,", "再来，")
+
+
 async def test_fix_all_fixes_the_whole_document_as_fix_text_does(client, tmp_path):
     path = tmp_path / "a.md"
     text = "---\ntitle: A\n---\n中文,测试,再来。\n\n𠀀又是,一句。\n"

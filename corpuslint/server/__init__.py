@@ -5,10 +5,16 @@ pygls and lsprotocol are imported here only, never when the CLI starts.
 
 from __future__ import annotations
 
+import sys
+
 
 def serve() -> int:
     """Run the language server on stdin/stdout until the client exits; the exit status."""
     from corpuslint.server.lsp import create_server
 
-    create_server().start_io()
+    protocol_in, protocol_out = sys.stdin.buffer, sys.stdout.buffer
+    # stdout carries the protocol and nothing else: a stray print (a library's, a plugin's) goes
+    # to stderr, which editors show in their LSP log, instead of corrupting a message
+    sys.stdout = sys.stderr
+    create_server().start_io(protocol_in, protocol_out)
     return 0

@@ -108,7 +108,9 @@ class CorpuslintServer(LanguageServer):
         except Exception as exc:  # never take the editor's server down over one document
             log.exception("linting %s failed", uri)
             diagnostics = [_config_problem(path, f"corpuslint could not lint this document: {exc}")]
-        normalised = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+        normalised = text[_bom(text) :]  # the text the offsets refer to: no BOM, "\n" newlines
+        if "\r" in normalised:
+            normalised = normalised.replace("\r\n", "\n").replace("\r", "\n")
         previous = self.linted.get(uri)
         links = previous.links if previous is not None else []
         self.linted[uri] = Linted(document.version, normalised, diagnostics, links)
@@ -122,9 +124,10 @@ class CorpuslintServer(LanguageServer):
         lines = document.lines  # (pygls splits the text again on every access)
         codec = document.position_codec
         published = []
+        bom = _bom(document.source)
         for index, diagnostic in enumerate([*linted.diagnostics, *linted.links]):
             item = convert.to_lsp(diagnostic, lines, index, self.docs_url(diagnostic.code))
-            item.range = codec.range_to_client_units(lines, item.range)
+            item.range = codec.range_to_client_units(lines, _after_bom(item.range, bom))
             published.append(item)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=published, version=linted.version)
@@ -180,6 +183,7 @@ class CorpuslintServer(LanguageServer):
         lines = document.lines
         codec = document.position_codec
         starts = line_starts(linted.text)
+        bom = _bom(document.source)
         newline = "\r\n" if "\r\n" in document.source else "\n"
         only = params.context.only
         actions = []
@@ -191,12 +195,12 @@ class CorpuslintServer(LanguageServer):
                 if diagnostic.fix is None or not diagnostic.fix.edits:
                     continue
                 item = convert.to_lsp(diagnostic, lines, index, self.docs_url(diagnostic.code))
-                item.range = codec.range_to_client_units(lines, item.range)
+                item.range = codec.range_to_client_units(lines, _after_bom(item.range, bom))
                 if index not in wanted and not _overlap(item.range, params.range):
                     continue
                 edits = convert.text_edits(diagnostic.fix.edits, starts, newline)
                 for edit in edits:
-                    edit.range = codec.range_to_client_units(lines, edit.range)
+                    edit.range = codec.range_to_client_units(lines, _after_bom(edit.range, bom))
                 title = f"{diagnostic.fix.message} ({diagnostic.code})"
                 actions.append(
                     types.CodeAction(
@@ -243,6 +247,22 @@ def _excluded(path: str, config: api.Config) -> bool:
     except ValueError:
         return False
     return not relative.startswith("../") and matches(relative, tuple(config.exclude))
+
+
+def _bom(text: str) -> int:
+    return 1 if text.startswith("\ufeff") else 0
+
+
+def _after_bom(range_: types.Range, bom: int) -> types.Range:
+    """corpuslint's positions leave a byte order mark out; the editor's text has it at 0:0."""
+    if not bom:
+        return range_
+    start, end = range_.start, range_.end
+    if start.line == 0:
+        start = types.Position(line=0, character=start.character + bom)
+    if end.line == 0:
+        end = types.Position(line=0, character=end.character + bom)
+    return types.Range(start=start, end=end)
 
 
 def _config_problem(path: str, message: str) -> Diagnostic:

@@ -54,7 +54,8 @@ def test_an_entrys_exclude_keeps_a_file_out_of_it_and_the_next_entry_may_take_it
     root = write(
         tmp_path,
         {
-            "corpuslint.toml": '[[schemas]]\nfiles = ["content/*.md"]\nexclude = ["_index.md"]\nschema = "section.json"\n'
+            "corpuslint.toml": '[[schemas]]\nfiles = ["content/*.md"]\nexclude = ["_index.md"]\n'
+            'schema = "section.json"\n'
             '[[schemas]]\nfiles = ["**/_index.md"]\nschema = "index.json"\n',
             "index.json": INDEX,
             "section.json": SECTION,

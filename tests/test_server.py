@@ -141,6 +141,30 @@ async def test_a_change_is_linted_from_the_buffer_not_the_disk(client, tmp_path)
     assert await diagnostics_for(client, path.as_uri(), change_document(client, path, fixed, 2)) == []
 
 
+async def test_a_burst_of_changes_ends_with_the_diagnostics_of_the_last_text(client, tmp_path):
+    path = tmp_path / "a.md"
+    uri = path.as_uri()
+    await diagnostics_for(client, uri, open_document(client, path, UNDEFINED))
+    for version in range(2, 7):  # FN001 for [^2] ... [^6]; the last text cites [^6]
+        change_document(client, path, UNDEFINED.replace("[^1]", f"[^{version}]"), version)()
+    async with asyncio.timeout(TIMEOUT):
+        while True:
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            found = client.diagnostics.get(uri, [])
+            if found and "[^6]" in found[0].message:
+                break
+    assert [d.code for d in found] == ["FN001"]
+
+
+async def test_closing_a_document_clears_its_diagnostics(client, tmp_path):
+    path = tmp_path / "a.md"
+    assert await diagnostics_for(client, path.as_uri(), open_document(client, path, UNDEFINED))
+    close = lambda: client.text_document_did_close(  # noqa: E731
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()))
+    )
+    assert await diagnostics_for(client, path.as_uri(), close) == []
+
+
 async def test_save_lints_again(client, tmp_path):
     path = tmp_path / "a.md"
     path.write_text(CJK_COMMA, encoding="utf-8")

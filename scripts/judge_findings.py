@@ -355,8 +355,10 @@ def cmd_zhlint(args) -> int:
             print(f"{corpus}: zhlint failed: {proc.stderr[-500:]}")
             continue
         result = json.loads(proc.stdout)
+        width = sum(n for kind, n in result["kinds"].items() if kind in _ZHLINT_WIDTH)
         print(
-            f"{corpus}: {lines} lines, zhlint {result['total']} ({result['total'] * 1000 / lines:.1f} per 1,000 lines)"
+            f"{corpus}: {lines} lines, zhlint {result['total']} ({result['total'] * 1000 / lines:.1f} per "
+            f"1,000 lines); punctuation width and pairing {width} ({width * 1000 / lines:.1f} per 1,000 lines)"
         )
         for kind, count in sorted(result["kinds"].items(), key=lambda kv: -kv[1])[:12]:
             print(f"    {count:>6} {kind}")

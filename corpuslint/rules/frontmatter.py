@@ -60,8 +60,10 @@ def invalid_front_matter(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     Reports front matter that is not valid YAML, TOML or JSON, at the line and column of the
     syntax error; front matter that is not closed; and front matter that parses to something
     other than a mapping (a list, a single string). Front matter that is too large (over
-    256 KiB), nests deeper than 64 levels, or expands through YAML aliases to more than 20,000
-    values is reported here too: it is not parsed further.
+    256 KiB), nests deeper than 64 levels (TOML dotted keys included), expands through YAML
+    aliases to more than 20,000 values, or holds an integer of more than 4,300 digits is
+    reported here too: it is not parsed further. YAML is read as YAML 1.2 unless the
+    configuration says `[front_matter] yaml = "1.1"`.
 
     ## Why is this bad?
     The site generator fails on the page, or worse, some generators drop the metadata and
@@ -98,13 +100,17 @@ def schema_violation(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     ## What it does
     Validates the front matter against a JSON Schema (Draft 2020-12 unless the schema declares
     another draft, with formats such as `date-time` checked) and reports each violation at the
-    key or list item it concerns; a missing required key is reported at the opening delimiter
-    (or, inside a nested mapping, at its parent key). Dates are validated as written, so
+    key or list item it concerns, in YAML, TOML and JSON alike: the key by its path
+    (`extra.team_url`), what the schema expects (types, allowed values, pattern, format), the
+    value shortened. An unexpected key is reported at itself; a missing required key at the
+    first line of the mapping that lacks it. In an `anyOf`/`oneOf` (MDN's `if`/`then`/
+    `else: false` cases), the case that applies speaks. Dates are validated as written, so
     `2025-06-25T17:10:04+08:00` is a `date-time` while `昨天` or `June 25` is not.
 
-    The schema comes from a `[[schemas]]` entry in the configuration or from a `$schema` key in
-    the front matter (a path relative to the document). The `$schema` key itself is not
-    validated unless the schema declares it.
+    The schema comes from a `$schema` key in the front matter (a path relative to the document,
+    inside the project), else from the first `[[schemas]]` entry whose `files` match and whose
+    `exclude` does not. Its `$ref`s may reach other local schema files; nothing is ever fetched
+    (see docs/schema.md). The `$schema` key itself is not validated unless the schema declares it.
 
     ## Why is this bad?
     Site templates rely on the front matter's shape: a `tags` string where a list is expected
@@ -121,7 +127,7 @@ def schema_violation(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     ```
     ```
     post.md:3:1: FM003 date: '昨天' is not a 'date-time' or a 'date'
-    post.md:4:1: FM003 tags: 'AI' is not of type 'array'
+    post.md:4:1: FM003 tags: must be a list, not a string ('AI')
     ```
 
     Use instead:

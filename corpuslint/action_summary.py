@@ -10,7 +10,7 @@ from collections import Counter
 from typing import IO
 
 from corpuslint.diagnostics import Severity
-from corpuslint.reporters import Report, ReportOptions
+from corpuslint.reporters import Report, ReportOptions, printable
 from corpuslint.reporters.text import summary
 
 WORST_FILES = 10
@@ -18,7 +18,7 @@ LINK_KEYS = ("checked", "cached", "broken", "skipped")
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
 def render(report: Report) -> str:

@@ -8,8 +8,10 @@ run, writes
 * SARIF to the `sarif` input's path, when given.
 
 Inputs come from the environment as the composite action passes them (`INPUT_PATHS`,
-`INPUT_CONFIG`, `INPUT_ARGS`, `INPUT_LINKS`, `INPUT_SARIF`, `INPUT_SHARD`), never interpolated into
-shell code. The exit status is corpuslint's: 0 clean, 1 errors found, 2 usage or config error.
+`INPUT_CONFIG`, `INPUT_ARGS`, `INPUT_LINKS`, `INPUT_SARIF`, `INPUT_SHARD`, `INPUT_CACHE`,
+`INPUT_CACHE_PATH`), never interpolated into shell code. With the cache on, corpuslint keeps both
+caches in the `cache-path` directory (`--cache-dir`), the one actions/cache saves.
+The exit status is corpuslint's: 0 clean, 1 errors found, 2 usage or config error.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ def build_arguments(env: dict[str, str]) -> tuple[list[str], str | None]:
     shard = env.get("INPUT_SHARD", "").strip()
     if shard:
         args += ["--shard", shard]
+    cache_dir = cache_directory(env)
+    if cache_dir:  # the directory actions/cache saves is the one corpuslint uses
+        args += ["--cache-dir", cache_dir]
     sarif = env.get("INPUT_SARIF", "").strip() or None
     if sarif:
         args += ["--also-output", f"sarif:{sarif}"]
@@ -43,6 +48,13 @@ def build_arguments(env: dict[str, str]) -> tuple[list[str], str | None]:
     if paths:
         args += ["--", *paths]
     return args, sarif
+
+
+def cache_directory(env: dict[str, str]) -> str | None:
+    """The `cache-path` input when the `cache` input is on (unless CORPUSLINT_CACHE_DIR says otherwise)."""
+    if env.get("INPUT_CACHE", "true").strip().lower() not in TRUE or env.get("CORPUSLINT_CACHE_DIR"):
+        return None
+    return env.get("INPUT_CACHE_PATH", "").strip() or None
 
 
 def _append(path: str | None, text: str) -> None:

@@ -228,3 +228,16 @@ def test_example_workflow_is_valid():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = workflow.read_text()
     assert "github/codeql-action/upload-sarif" in text and "actions/cache" in text and "shard:" in text
+
+
+def test_the_cache_input_points_corpuslint_at_the_saved_directory():
+    from corpuslint.github_action import build_arguments
+
+    on, _ = build_arguments({"INPUT_CACHE": "true", "INPUT_CACHE_PATH": ".corpuslint_cache"})
+    assert on[on.index("--cache-dir") + 1] == ".corpuslint_cache"
+    off, _ = build_arguments({"INPUT_CACHE": "false", "INPUT_CACHE_PATH": ".corpuslint_cache"})
+    assert "--cache-dir" not in off
+    chosen, _ = build_arguments(
+        {"INPUT_CACHE": "true", "INPUT_CACHE_PATH": "x", "CORPUSLINT_CACHE_DIR": "/elsewhere"}
+    )
+    assert "--cache-dir" not in chosen

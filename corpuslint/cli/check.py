@@ -165,7 +165,11 @@ def _fix(args: argparse.Namespace, groups, report, options):  # type: ignore[no-
     files = sum(len(o.files) for o in outcomes)
     count = sum(o.count for o in outcomes)
     if args.diff:
-        sys.stdout.write("".join(o.diff() for o in outcomes))
+        try:
+            sys.stdout.write("".join(o.diff() for o in outcomes))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise PipeClosed(EXIT_PROBLEMS if files else EXIT_OK) from None
         if args.quiet < 2:
             print(f"Would fix {_fix_summary(count, files)}.", file=sys.stderr)
         return EXIT_PROBLEMS if files else EXIT_OK

@@ -58,8 +58,10 @@ class Progress:
 
     def draw(self, now: float) -> None:
         rate = self.done / max(now - self.started, 1e-6)
+        left = int((self.total - self.done) / rate + 0.5) if rate > 0 else 0
         self.stream.write(
-            f"\rlinks: {self.done}/{self.total} checked, {self.failed} failed, {rate:.0f}/s\x1b[K"
+            f"\rlinks: {self.done}/{self.total} checked, {self.failed} failed, {rate:.0f}/s, "
+            f"ETA {left // 60}:{left % 60:02d}\x1b[K"
         )
         self.stream.flush()
 

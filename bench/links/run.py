@@ -210,6 +210,46 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _aiohttp_client(checker, settings):  # type: ignore[no-untyped-def]
+    """httpx over aiohttp, with an aiohttp resolver that answers only what the policy allows."""
+    import socket
+
+    import aiohttp
+    import httpx
+    from httpx_aiohttp import AiohttpTransport
+
+    from corpuslint.links.exchange import request_headers
+
+    class Pinned(aiohttp.abc.AbstractResolver):
+        async def resolve(self, host, port=0, family=socket.AF_INET):  # type: ignore[no-untyped-def]
+            addresses = await checker.backend.allowed(host, port)
+            return [
+                {
+                    "hostname": host,
+                    "host": a,
+                    "port": port,
+                    "family": socket.AF_INET,
+                    "proto": 0,
+                    "flags": socket.AI_NUMERICHOST,
+                }
+                for a in addresses
+            ]
+
+        async def close(self) -> None:
+            return None
+
+    def session() -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(resolver=Pinned(), limit=0, limit_per_host=0, keepalive_timeout=30)
+        return aiohttp.ClientSession(connector=connector)
+
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout, read=settings.read_timeout, write=None, pool=None
+    )
+    return httpx.AsyncClient(
+        transport=AiohttpTransport(client=session), headers=request_headers(settings), timeout=timeout
+    )
+
+
 def transports(args: argparse.Namespace) -> int:
     """The checker in-process over each transport variant: wall and CPU of the checking thread."""
     import asyncio
@@ -221,6 +261,12 @@ def transports(args: argparse.Namespace) -> int:
         ("one httpcore pool per origin (chosen)", {"pool_per_origin": True}),
         ("httpx's default: one pool for all origins", {"pool_per_origin": False}),
     ]
+    try:
+        import httpx_aiohttp  # noqa: F401 - not a dependency: measured when installed
+
+        variants.append(("aiohttp via httpx-aiohttp (HTTP/1.1 only), pinned resolver", {"aiohttp": True}))
+    except ImportError:
+        print("httpx-aiohttp is not installed: its row is left out", file=sys.stderr)
     settings = LinkSettings(
         allow_private=True, max_concurrency=args.concurrency, max_per_host=args.per_host, timeout=30.0
     )
@@ -232,12 +278,15 @@ def transports(args: argparse.Namespace) -> int:
                 urls = [server.url(HOSTS[i % len(HOSTS)], f"/p/{_round}/{i}") for i in range(args.urls)]
 
                 async def main(options=options, urls=urls):  # type: ignore[no-untyped-def]
+                    aiohttp = options.pop("aiohttp", False)
                     async with Checker(settings, **options) as checker:
+                        if aiohttp:
+                            checker._client = _aiohttp_client(checker, settings)  # noqa: SLF001 - bench only
                         started, cpu = time.perf_counter(), time.thread_time()
                         results = await checker.check_all(urls)
                         return results, time.perf_counter() - started, time.thread_time() - cpu
 
-                results, wall, cpu = asyncio.run(main())
+                results, wall, cpu = asyncio.run(main(dict(options)))
                 good = sum(r.outcome == "ok" for r in results.values())
                 rows.append((name, wall, cpu, good, server.stats.total()))
             finally:

@@ -15,8 +15,16 @@ generator knows. Files without a defect must produce no diagnostic at all; some 
 constructs that a careless parser gets wrong (footnote-like text in code spans and fences,
 references in blockquotes and table cells, autolinked sources, `YYYY`/`TODO` in the body).
 
-The output depends only on --files and --seed (each file has its own random stream, so the first
-N files of a larger corpus are the same as the files of a smaller one).
+The output depends only on --files, --seed and --profile (each file has its own random stream, so
+the first N files of a larger corpus are the same as the files of a smaller one).
+
+`--profile dense` writes prose as dense in typography findings as real scraped articles (samples
+002/003 of ../shared/samples carry 17-18 half-width marks in CJK context per KB, a few reversed
+curly quotes and a block of site boilerplate at the end): about a third of the full-width commas
+and colons become half-width, some parentheses and `?`/`!` too, a few quotation marks are
+reversed, and a trailing block of invented scrape residue (copyright line, end marker, share and
+comment widgets) follows the body. The injected FM/FN defects and their lines are the same kind
+as in the clean profile; TY/SR findings are not in the manifest (the bench scores FM and FN).
 """
 
 from __future__ import annotations
@@ -350,14 +358,64 @@ def _body(
         art.expect("FN002", art.add(f"[^{n + 1}]: " + _citation(rng, month, day, True, False)))
 
 
-def make_article(seed: int, index: int, pool: list[str]) -> tuple[str, str, list[tuple[str, int]]]:
+PROFILES = ("clean", "dense")
+# Invented boilerplate of the kinds scrapers leave (SR001), one line each.
+RESIDUE = [
+    "版权所有 © 2025 示例资讯网 保留所有权利",
+    "- THE END -",
+    "点赞 | 分享 | 收藏",
+    "暂无评论",
+    "请登录后发表评论",
+    "如有侵权请联系本站删除",
+    "更新时间：2025-06-17 10:30",
+]
+
+
+def _densify(line: str, rng: random.Random) -> str:
+    """A prose line with most full-width punctuation made half-width and a quote reversed."""
+    if not line or line.startswith(("[^", "#", "|", "```", "    ")):
+        return line
+    if rng.random() < 0.15 and "，并与" in line:
+        line = line.replace("，并与", "，”并与“", 1)
+    out = []
+    for char in line:
+        if char == "，" and rng.random() < 0.95:
+            char = rng.choice([",", ", "])
+        elif char == "：" and rng.random() < 0.8:
+            char = ":"
+        elif char == "、" and rng.random() < 0.5:
+            char = ","
+        elif char == "。" and rng.random() < 0.45:
+            char = rng.choice(["?", "!", ";"])
+        out.append(char)
+    text = "".join(out)
+    for word in ("业务", "领域", "关系", "市场", "模型"):
+        cut = text.find(word)
+        if cut > 0 and rng.random() < 0.8:
+            text = text[:cut] + f"({word})" + text[cut + 2 :]
+    return text
+
+
+def make_article(
+    seed: int, index: int, pool: list[str], profile: str = "clean"
+) -> tuple[str, str, list[tuple[str, int]]]:
     """Return (relative path, text, expected diagnostics) of article `index`."""
     rng = random.Random(seed * 1_000_003 + index)
     fm_defect = rng.choice(FM_CODES) if rng.random() < FM_RATE else None
     fn_defect = rng.choice(FN_CODES) if rng.random() < FN_RATE else None
     art = Article()
     month, day = _front_matter(art, rng, pool, fm_defect)
+    body_start = len(art.lines)
     _body(art, rng, pool, fn_defect, month, day)
+    if profile == "dense":
+        dense = random.Random(f"dense:{seed}:{index}")
+        for i in range(body_start, len(art.lines)):
+            art.lines[i] = _densify(art.lines[i], dense)
+        # the residue block goes before the references heading: a scraper keeps the page's order
+        heading = max(i for i, line in enumerate(art.lines) if line.startswith("## "))
+        block = dense.sample(RESIDUE, dense.randint(3, 5)) + [""]
+        art.lines[heading:heading] = block
+        art.expected = [(code, line + len(block) if line > heading else line) for code, line in art.expected]
     path = f"content/{index // 1000:02d}/{index:05d}_{rng.getrandbits(32):08x}.md"
     return path, art.text(), art.expected
 
@@ -370,7 +428,9 @@ schema = "article.schema.json"
 """
 
 
-def generate(out_dir: Path, files: int, seed: int, schema: Path = SCHEMA) -> dict:
+def generate(out_dir: Path, files: int, seed: int, schema: Path = SCHEMA, profile: str = "clean") -> dict:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
     if (out_dir / "content").exists():
         shutil.rmtree(out_dir / "content")
@@ -380,7 +440,7 @@ def generate(out_dir: Path, files: int, seed: int, schema: Path = SCHEMA) -> dic
     clean = 0
     size = 0
     for index in range(files):
-        path, text, expected = make_article(seed, index, pool)
+        path, text, expected = make_article(seed, index, pool, profile)
         target = out_dir / path
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -398,6 +458,7 @@ def generate(out_dir: Path, files: int, seed: int, schema: Path = SCHEMA) -> dic
     (out_dir / "corpuslint.toml").write_text(CONFIG, encoding="utf-8")
     manifest = {
         "seed": seed,
+        "profile": profile,
         "files": files,
         "clean_files": clean,
         "bytes": size,
@@ -416,8 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--schema", type=Path, default=SCHEMA, help="JSON Schema copied into OUT_DIR")
+    parser.add_argument("--profile", choices=PROFILES, default="clean", help="clean or dense prose")
     args = parser.parse_args(argv)
-    manifest = generate(args.out_dir, args.files, args.seed, args.schema)
+    manifest = generate(args.out_dir, args.files, args.seed, args.schema, args.profile)
     print(
         f"{args.files} files ({manifest['bytes'] / args.files / 1024:.1f} KB average, "
         f"{manifest['clean_files']} clean), {len(manifest['diagnostics'])} expected diagnostics "

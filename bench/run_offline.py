@@ -3,6 +3,13 @@
 
     .venv/bin/python bench/run_offline.py                      # 1,000 and 10,000 files, anchors too
     .venv/bin/python bench/run_offline.py --sizes 1000 --skip-anchors --json results.json
+    .venv/bin/python bench/run_offline.py --profiles clean,dense --targets   # the #9 targets table
+
+Both corpus profiles of bench/generate_corpus.py are run (`--profiles`, default clean,dense), and
+../shared/real-corpora/* when present. In the same run, the single-core floor (bench/floor.py:
+read + PyYAML load + jsonschema validate of every front matter, one process) is measured on each
+corpus, and every corpuslint wall time is also given as a ratio to it; `--select FM,FN` and
+`python -c pass` (for the one-file run) are measured too.
 
 For each size, bench/generate_corpus.py writes a corpus with injected defects into bench/.work/;
 `corpuslint check --no-links --output-format json` runs on it through the venv's entry point,
@@ -206,11 +213,11 @@ def _relative(path: str, cwd: Path, corpus: Path) -> str:
 # --- corpuslint --------------------------------------------------------------------------------
 
 
-def prepare(size: int, seed: int) -> tuple[Path, dict]:
-    corpus = WORK / f"corpus-{size}"
+def prepare(size: int, seed: int, profile: str = "clean") -> tuple[Path, dict]:
+    corpus = WORK / (f"corpus-{size}" if profile == "clean" else f"corpus-{profile}-{size}")
     manifest_path = corpus / "manifest.json"
     t0 = time.perf_counter()
-    manifest = generate_corpus.generate(corpus, size, seed)
+    manifest = generate_corpus.generate(corpus, size, seed, profile=profile)
     print(f"  generated {size} files in {time.perf_counter() - t0:.1f}s ({manifest_path})", flush=True)
     return corpus, manifest
 
@@ -225,6 +232,9 @@ def _corpuslint_result(tool: str, runs: list[Measured], corpus: Path, manifest: 
     if median.returncode not in (0, 1):
         raise SystemExit(f"corpuslint failed ({median.returncode}):\n{median.stderr[-3000:]}")
     diagnostics = json.loads(median.stdout)
+    if manifest.get("profile", "clean") != "clean":
+        # the dense profile's prose is full of TY/SR findings on purpose: score FM and FN only
+        diagnostics = [d for d in diagnostics if d["code"] in CODES]
     reported = [(_relative(d["path"], corpus, corpus), d["code"], d["line"]) for d in diagnostics]
     files = manifest["files"]
     return {
@@ -243,9 +253,124 @@ def _corpuslint_result(tool: str, runs: list[Measured], corpus: Path, manifest: 
     }
 
 
-def _check_command(jobs: int | None) -> list[str]:
-    command = corpuslint_command() + ["check", "content", "--no-links", "--output-format", "json"]
+def _check_command(jobs: int | None, extra: tuple[str, ...] = (), target: str = "content") -> list[str]:
+    command = corpuslint_command() + ["check", target, "--no-links", "--output-format", "json", *extra]
     return command + (["--jobs", str(jobs)] if jobs else [])
+
+
+def run_floor(corpus: Path, repeat: int, schema: Path | None = None) -> dict:
+    """bench/floor.py on `corpus`: the median wall of `repeat` runs."""
+    command = [sys.executable, str(BENCH / "floor.py"), str(corpus)]
+    if schema is not None and schema.is_file():
+        command.append(str(schema))
+    runs = sorted((measure(command, corpus) for _ in range(repeat)), key=lambda m: m.wall_s)
+    median = runs[len(runs) // 2]
+    if median.returncode != 0:
+        raise SystemExit(f"floor failed:\n{median.stderr[-2000:]}")
+    return {"wall_s": median.wall_s, "cpu_s": median.cpu_s, "peak_rss_sum_mb": median.peak_rss_sum_mb}
+
+
+def run_select(corpus: Path, manifest: dict, repeat: int, jobs: int | None) -> dict:
+    """Cold runs of `--select FM,FN` (the front-matter and footnote rules only)."""
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(corpus / ".corpuslint_cache", ignore_errors=True)
+        runs.append(measure(_check_command(jobs, ("--select", "FM,FN")), corpus))
+    result = _corpuslint_result("corpuslint --select FM,FN", runs, corpus, manifest)
+    return result
+
+
+def python_pass(runs: int) -> float:
+    """Median wall of `python -c pass` with the venv's interpreter (the one-file run's unit)."""
+    walls = [measure([sys.executable, "-c", "pass"], REPO, sample=False).wall_s for _ in range(runs)]
+    return statistics.median(walls)
+
+
+REAL_CORPORA = REPO.parent / "shared" / "real-corpora"
+
+
+def run_real_corpora(repeat: int, jobs: int | None) -> list[dict]:
+    """Every corpus under ../shared/real-corpora (when present): all offline rules, JSON output,
+    and the floor on the same files. No manifest: no recall or precision."""
+    found = []
+    if not REAL_CORPORA.is_dir():
+        return found
+    for corpus in sorted(p for p in REAL_CORPORA.iterdir() if p.is_dir()):
+        files = sum(1 for _ in corpus.rglob("*.md"))
+        if not files:
+            continue
+        runs = []
+        for _ in range(repeat):
+            runs.append(measure(_check_command(jobs, ("--no-cache",), target="."), corpus))
+        runs.sort(key=lambda m: m.wall_s)
+        median = runs[len(runs) // 2]
+        if median.returncode not in (0, 1):
+            print(
+                f"  {corpus.name}: corpuslint exited {median.returncode}: {median.stderr[-500:]}", flush=True
+            )
+            continue
+        floor = run_floor(corpus, repeat)
+        found.append(
+            {
+                "tool": f"corpuslint on {corpus.name}",
+                "files": files,
+                "wall_s": median.wall_s,
+                "files_per_s": files / median.wall_s,
+                "cpu_s": median.cpu_s,
+                "peak_rss_sum_mb": median.peak_rss_sum_mb,
+                "findings": len(json.loads(median.stdout)),
+                "floor_s": floor["wall_s"],
+            }
+        )
+        print(
+            f"  {corpus.name}: {median.wall_s:.2f}s for {files} files (floor {floor['wall_s']:.2f}s)",
+            flush=True,
+        )
+    return found
+
+
+def targets_table(results: dict) -> str:
+    """The #9 targets, from this run's numbers."""
+    rows = [
+        "| profile | files | run | wall | CPU | tree RSS peak | files/s | × floor | target | recall / precision |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for entry in results.get("profiles", []):
+        floor = entry["floor"]["wall_s"]
+        cold = entry["all"]
+        for name, r, target in (
+            ("floor: read + YAML + jsonschema, 1 core", {**entry["floor"], "files": cold["files"]}, "-"),
+            ("all offline rules, JSON", cold, "≤ 1.0× floor, ≤ 100 MB"),
+            ("`--select FM,FN`", entry.get("select"), "≤ 0.5× floor"),
+            ("warm rerun (cache)", entry.get("warm"), "≤ 0.05× cold"),
+        ):
+            if not r:
+                continue
+            s = r.get("score")
+            quality = f"{s['recall']:.1%} / {s['precision']:.1%}" if s else "-"
+            ratio = r["wall_s"] / floor
+            extra = f" ({r['wall_s'] / cold['wall_s']:.3f}× cold)" if name.startswith("warm") else ""
+            rows.append(
+                f"| {entry['profile']} | {cold['files']:,} | {name} | {r['wall_s']:.2f} s{extra} | "
+                f"{r['cpu_s']:.1f} s | {r['peak_rss_sum_mb']:.0f} MB | {cold['files'] / r['wall_s']:,.0f} | "
+                f"{ratio:.2f} | {target} | {quality} |"
+            )
+    for r in results.get("real_corpora", []):
+        rows.append(
+            f"| real: {r['tool'].removeprefix('corpuslint on ')} | {r['files']:,} | all offline rules, JSON "
+            f"({r['findings']:,} findings) | {r['wall_s']:.2f} s | {r['cpu_s']:.1f} s | "
+            f"{r['peak_rss_sum_mb']:.0f} MB | {r['files_per_s']:,.0f} | {r['wall_s'] / r['floor_s']:.2f} | "
+            f"≤ 1.0× floor | - |"
+        )
+    unit = results.get("python_pass_s")
+    for one in results.get("one_file", []):
+        if unit:
+            rows.append("")
+            rows.append(
+                f"One-file run, {one['venv']}: {one['median_wall_s'] * 1000:.0f} ms = "
+                f"{one['median_wall_s'] / unit:.1f}× `python -c pass` ({unit * 1000:.0f} ms); target ≤ 4×."
+            )
+    return "\n".join(rows)
 
 
 def run_corpuslint(corpus: Path, manifest: dict, repeat: int, jobs: int | None) -> dict:
@@ -614,7 +739,16 @@ def main(argv: list[str] | None = None) -> int:
         help="profile a single-process run on the smallest corpus with py-spy (path optional)",
     )
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument(
+        "--profiles", default="clean,dense", help="corpus profiles (bench/generate_corpus.py)"
+    )
+    parser.add_argument(
+        "--targets", action="store_true", help="only the #9 targets: floor, cold, FM,FN, warm"
+    )
+    parser.add_argument("--skip-real", action="store_true", help="do not run ../shared/real-corpora")
     args = parser.parse_args(argv)
+    if args.targets:
+        return targets_main(args)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     WORK.mkdir(parents=True, exist_ok=True)
 
@@ -627,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
     corpora = {}
     for size in sizes:
         print(f"corpus of {size} files", flush=True)
-        corpus, manifest = prepare(size, args.seed)
+        corpus, manifest = prepare(size, args.seed, args.profiles.split(",")[0].strip())
         corpora[size] = (corpus, manifest)
         r = run_corpuslint(corpus, manifest, args.repeat, args.jobs)
         results["corpuslint"].append(r)
@@ -663,6 +797,44 @@ def main(argv: list[str] | None = None) -> int:
         results["anchors"] = run_anchors(corpus, manifest, args.anchor_timeout)
     print()
     print(markdown_table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+def targets_main(args: argparse.Namespace) -> int:
+    """Per profile and size: the floor, all rules cold, --select FM,FN, the warm rerun; the real
+    corpora; the one-file run against `python -c pass`. Prints the targets table."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "profiles": []}
+    smallest = None
+    for profile in [p.strip() for p in args.profiles.split(",") if p.strip()]:
+        for size in sizes:
+            print(f"{profile} corpus of {size} files", flush=True)
+            corpus, manifest = prepare(size, args.seed, profile)
+            smallest = smallest or (corpus, manifest)
+            entry = {"profile": profile, "files": size}
+            entry["floor"] = run_floor(corpus, args.repeat, corpus / "article.schema.json")
+            entry["all"] = run_corpuslint(corpus, manifest, args.repeat, args.jobs)
+            entry["select"] = run_select(corpus, manifest, args.repeat, args.jobs)
+            shutil.rmtree(corpus / ".corpuslint_cache", ignore_errors=True)
+            measure(_check_command(args.jobs), corpus)  # fills the cache
+            warm = [measure(_check_command(args.jobs), corpus) for _ in range(args.repeat)]
+            entry["warm"] = _corpuslint_result("warm", warm, corpus, manifest)
+            for key in ("all", "select", "warm"):
+                print(f"  {key}: {_summary(entry[key])}", flush=True)
+            print(f"  floor: {entry['floor']['wall_s']:.2f}s", flush=True)
+            results["profiles"].append(entry)
+    if not args.skip_real:
+        results["real_corpora"] = run_real_corpora(args.repeat, args.jobs)
+    if smallest:
+        results["python_pass_s"] = python_pass(args.one_file_runs)
+        results["one_file"] = [
+            one_file_run(*smallest, args.one_file_runs, corpuslint_command(), "development venv")
+        ]
+    print()
+    print(targets_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -146,8 +146,9 @@ def _derive(lines: list[str]) -> set[tuple[str, int]]:
     return found
 
 
-def test_manifest_matches_injected_defects(tmp_path: Path) -> None:
-    manifest = gen.generate(tmp_path, 200, 11)
+@pytest.mark.parametrize("profile", ["clean", "dense"])
+def test_manifest_matches_injected_defects(tmp_path: Path, profile: str) -> None:
+    manifest = gen.generate(tmp_path, 200, 11, profile=profile)
     expected: dict[str, set[tuple[str, int]]] = {}
     for entry in manifest["diagnostics"]:
         expected.setdefault(entry["path"], set()).add((entry["code"], entry["line"]))
@@ -191,3 +192,17 @@ def gen_loader():
 
     Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
     return Loader
+
+
+def test_dense_profile_is_dense_in_halfwidth_marks_and_residue(tmp_path: Path) -> None:
+    gen.generate(tmp_path / "clean", 20, 4)
+    gen.generate(tmp_path / "dense", 20, 4, profile="dense")
+
+    def marks(root: Path) -> float:
+        texts = [p.read_text(encoding="utf-8") for p in sorted((root / "content").rglob("*.md"))]
+        text = "".join(texts)
+        return len(re.findall(r"[\u4e00-\u9fff][,:;!?(]|[,:;!?)] ?[\u4e00-\u9fff]", text)) / (len(text.encode()) / 1024)
+
+    assert marks(tmp_path / "clean") < 1 < 8 < marks(tmp_path / "dense")
+    dense = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "dense" / "content").rglob("*.md"))
+    assert sum(dense.count(line) for line in gen.RESIDUE) >= 20 * 3

@@ -431,7 +431,7 @@ class Checker:
             self._h2_client = LinkClient(
                 self.settings, self.backend, http1=False, headers=self._header_values
             )
-            self._h2_client.cookies = self.client.cookies  # one jar for the run
+            self._h2_client.cookies = self.client.cookies.jar  # the same jar: one for the run
         return self._h2_client
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from corpuslint.links.net import Blocked, PinnedBackend
+from corpuslint.links.outcomes import ProxyUnreachable
 from corpuslint.links.settings import LinkSettings
 
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"
@@ -85,9 +86,11 @@ class PinnedTransport(httpx.AsyncBaseTransport):
             "http2": http2,
             "network_backend": backend,
         }
-        if proxy is not None:
-            if proxy.url.scheme not in ("http", "https"):
-                raise ValueError(f"links.proxy: only http and https proxies are supported, not {proxy.url}")
+        self._unsupported: str | None = None
+        if proxy is not None and proxy.url.scheme not in ("http", "https"):
+            # e.g. ALL_PROXY=socks5://...: every request through it fails, and LK000 says why
+            self._unsupported = f"the proxy {proxy.url} is not supported (only http:// and https:// proxies)"
+        elif proxy is not None:
             url = proxy.url
             backend.trusted.add((url.host, url.port or (443 if url.scheme == "https" else 80)))
         self._origins: dict[tuple[bytes, bytes, int | None], _OriginTransport] = {}
@@ -110,6 +113,8 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._unsupported:
+            raise ProxyUnreachable(self._unsupported)
         url = request.url
         if self.proxied:
             await self._backend.check_target(url.host, url.port or (443 if url.scheme == "https" else 80))

@@ -30,6 +30,7 @@ from corpuslint.links.outcomes import ProxyUnreachable
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 _LOOKUP_THREADS = threading.BoundedSemaphore(16)  # lookups at once, whatever the number of hosts
+PROXIED_LOOKUP_WAIT = 2.0  # seconds a proxied target's own lookup may take before the proxy resolves it
 
 
 class Blocked(Exception):
@@ -118,6 +119,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self._lookups: dict[tuple[str, int], asyncio.Future[list[str]]] = {}
         self.trusted: set[tuple[str, int]] = set()  # (host, port) of configured proxies and endpoints
         self.connects = 0
+        self._unresolvable: set[tuple[str, int]] = set()  # proxied targets left to the proxy
 
     async def addresses(self, host: str, port: int) -> list[str]:
         """Every address of `host` (a literal is its own), looked up once per run."""
@@ -156,18 +158,20 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
     async def check_target(self, host: str, port: int) -> None:
         """The policy for a target reached through a proxy (the proxy resolves it, not us).
 
-        A name this machine cannot resolve is left to the proxy: where only the proxy has DNS
-        (a CI runner behind one), no lookup answers here.
+        A name this machine cannot resolve (or not within PROXIED_LOOKUP_WAIT) is left to the
+        proxy: where only the proxy has DNS (a CI runner behind one), no lookup answers here.
         """
         if self._allow_private:
             return
         reason = policy.host_blocked_reason(host)
         if reason:
             raise Blocked(reason)
-        try:
-            await self.allowed(host, port)
-        except (OSError, NoAddress):
+        if (host, port) in self._unresolvable:
             return
+        try:
+            await asyncio.wait_for(self.allowed(host, port), PROXIED_LOOKUP_WAIT)
+        except (OSError, NoAddress, TimeoutError):
+            self._unresolvable.add((host, port))  # not asked again: the proxy resolves it
 
     async def connect_tcp(
         self,

@@ -115,6 +115,9 @@ def classify(exc: BaseException) -> LinkError:
         if found is not None:
             return found
     names = {type(c).__name__ for c in causes}
+    if "ProxyError" in names:
+        message = f"the proxy refused the request: {exc}"
+        return LinkError(BROKEN, message, unavailable=True, hard=True, cause=CAUSE_PROXY)
     if "ConnectTimeout" in names:
         return LinkError(TIMEOUT, "timed out connecting")
     if names & {"ReadTimeout", "WriteTimeout", "PoolTimeout"} or isinstance(exc, TimeoutError):

@@ -401,3 +401,15 @@ def test_suggest_is_off_by_default(archive, fast):
     settings = dataclasses.replace(fast, allow_private=False)
     _phase(settings, ["http://gone.example/article"])
     assert srv.stats.count("/wayback/available") == before
+
+
+def test_an_unsupported_proxy_from_the_environment_is_lk000_not_a_crash(fast, monkeypatch):
+    from corpuslint.links.extract import LinkOccurrence
+    from corpuslint.links.phase import run_links_phase
+
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.15:1080")
+    urls = [f"http://127.0.0.{2 + i}:8/p" for i in range(2)]
+    occurrences = [LinkOccurrence("a.md", 3 + i, 1, 3 + i, 10, u, "t", "1") for i, u in enumerate(urls)]
+    outcome = run_links_phase(occurrences, fast, use_cache=False, progress=False)
+    [(_, code, message)] = outcome.problems
+    assert code == "LK000" and "socks5://127.0.0.15:1080" in message and "not supported" in message

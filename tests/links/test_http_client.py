@@ -413,3 +413,40 @@ def test_an_unsupported_proxy_from_the_environment_is_lk000_not_a_crash(fast, mo
     outcome = run_links_phase(occurrences, fast, use_cache=False, progress=False)
     [(_, code, message)] = outcome.problems
     assert code == "LK000" and "socks5://127.0.0.15:1080" in message and "not supported" in message
+
+
+def test_suggest_end_to_end_is_an_unsafe_fix(archive, corpus, cli, monkeypatch):
+    import json
+
+    import corpuslint.links.net as net
+
+    async def nothing_resolves(host, port):  # the system resolver, never asked in tests
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(net, "system_resolver", nothing_resolves)
+    srv, _ = archive
+    endpoint = srv.url("127.0.0.17", "/wayback/available")
+    root = corpus(
+        {
+            "corpuslint.toml": f'[links]\ntimeout = 2\narchive_endpoint = "{endpoint}"\n',
+            "a.md": """
+                ---
+                title: 测试
+                ---
+
+                正文[^1]。
+
+                [^1]: 某某。[标题](http://gone.example/article)。来源。
+                """,
+        }
+    )
+    args = ("check", "--links-only", "--no-cache", "--suggest", "--select", "LK", "a.md")
+    report = cli(*args, "--output-format", "json", cwd=root)
+    [found] = json.loads(report.out)
+    assert found["code"] == "LK001" and "archived copy: http://127.0.0.17/web/2020/dead" in found["message"]
+    cli(*args, "--fix", cwd=root)
+    assert "http://gone.example/article" in (root / "a.md").read_text(
+        encoding="utf-8"
+    )  # unsafe: not by --fix
+    cli(*args, "--fix", "--unsafe-fixes", cwd=root)
+    assert "[标题](http://127.0.0.17/web/2020/dead)" in (root / "a.md").read_text(encoding="utf-8")

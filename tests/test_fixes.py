@@ -140,10 +140,11 @@ def test_fix_end_to_end_is_idempotent_and_leaves_front_matter_and_code(corpus, c
 
 def test_fix_reaches_a_fixed_point_over_several_passes(corpus, cli):
     # The parentheses become full-width only once the comma before them is: two passes.
-    root = corpus({"a.md": "微软,(AGI)!\n"})
-    cli("check", "--isolated", "--no-links", "--select", "TY", "--fix", ".", cwd=root)
+    # (GB/T 15834 style: TY001's default leaves parentheses half-width)
+    root = corpus({"a.md": "微软,(AGI)!\n", "corpuslint.toml": '[rules.TY001]\nstyle = "gbt15834"\n'})
+    cli("check", "--no-links", "--select", "TY", "--fix", ".", cwd=root)
     assert (root / "a.md").read_text(encoding="utf-8") == "微软，（AGI）！\n"
-    again = cli("check", "--isolated", "--no-links", "--select", "TY", ".", cwd=root)
+    again = cli("check", "--no-links", "--select", "TY", ".", cwd=root)
     assert again.code == 0 and "TY001" not in again.out
 
 

@@ -20,7 +20,7 @@ from corpuslint.document import Document
 from corpuslint.registry import RuleContext, rule
 from corpuslint.rules import quotes  # noqa: F401  (registers TY002 and TY004)
 from corpuslint.rules.cjk_prose import CjkBlock, cjk_blocks, fullwidth_edit, location
-from corpuslint.rules.cjk_text import HAS_CJK, ends_english_phrase, is_cjk, is_cjk_letter
+from corpuslint.rules.cjk_text import HAS_CJK, ends_english_phrase, is_cjk
 
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
 FULL_TO_HALF = {v: k for k, v in HALF_TO_FULL.items()}
@@ -105,8 +105,8 @@ def halfwidth_marks(doc: Document, checked: str) -> list[Mark]:
 
 
 def _converted_pairs(item: CjkBlock, pairs: list[tuple[int, int]]) -> set[int]:
-    """Parentheses that become full-width, as a pair: CJK inside, a CJK character right before
-    the `(` (`通用人工智能(AGI)`), or the other one already full-width. Latin inside after a space
+    """Parentheses that become full-width, as a pair: CJK inside, a CJK character or full-width
+    mark right before the `(` (`通用人工智能(AGI)`), or the other one already full-width. Latin inside after a space
     or Latin text (`坐标 (0.0, 0.0)`, `Claude 3 (Opus)`) stays as it is."""
     text = item.block.text
     converted: set[int] = set()
@@ -115,7 +115,7 @@ def _converted_pairs(item: CjkBlock, pairs: list[tuple[int, int]]) -> set[int]:
             continue
         if (
             HAS_CJK.search(text, opening + 1, closing)
-            or (opening and is_cjk_letter(text[opening - 1]))
+            or (opening and is_cjk(text[opening - 1]))
             or text[opening] == "（"
             or text[closing] == "）"
         ):

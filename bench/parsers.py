@@ -110,10 +110,19 @@ def probe_pyromark(doc: str) -> int:
 
 
 def probe_markdown_it(doc: str) -> int:
-    from corpuslint.markdown._markdown_it import parse
-
+    try:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.footnote import footnote_plugin
+    except ImportError:
+        return -1
+    md = MarkdownIt("commonmark", {"linkify": True}).enable("table")
+    footnote_plugin(md)
+    try:
+        md.enable("linkify")
+    except Exception:  # linkify-it-py not installed
+        pass
     count = 0
-    for token in parse(doc, linkify=True):
+    for token in md.parse(doc):
         for child in token.children or ():
             count += child.type == "footnote_ref"
     return count

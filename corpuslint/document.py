@@ -14,8 +14,6 @@ from corpuslint.front_matter import FrontMatter
 from corpuslint.lines import line_starts
 
 if TYPE_CHECKING:
-    from markdown_it.token import Token
-
     from corpuslint.markdown import Parsed
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -115,13 +113,6 @@ class Document:
         from corpuslint.markdown import parse
 
         return parse(self)
-
-    @cached_property
-    def tokens(self) -> list[Token]:
-        """Deprecated: markdown-it-py tokens, until the last rule reading them moves to `markdown`."""
-        from corpuslint.markdown._markdown_it import parse
-
-        return parse(self.body, linkify=self.linkify)
 
 
 def read_bytes(path: str, limit: int | None = None) -> bytes | ReadProblem:

@@ -40,7 +40,7 @@ def test_invalid_utf8_reports_byte_offset_and_position():
 def test_empty_file_has_no_front_matter_and_an_empty_body():
     doc = Document.from_bytes("a.md", b"")
     assert doc.front_matter is None and doc.body == "" and doc.read_problem is None
-    assert doc.tokens == []
+    assert doc.markdown.inlines == []
 
 
 def test_positions_round_trip():

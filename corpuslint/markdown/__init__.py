@@ -81,14 +81,4 @@ def preload() -> None:
     from corpuslint.markdown import _pulldown
 
     _pulldown.raw_events("x[^1]\n\n[^1]: y\n")
-    # markdown-it-py, while `Document.tokens` still has users (see _markdown_it)
-    from corpuslint.markdown._markdown_it import parser
 
-    parser(False)
-
-
-def parser(linkify: bool = False):  # noqa: ANN201 - markdown-it-py's type, imported lazily
-    """Deprecated: the markdown-it-py parser behind `Document.tokens` (see _markdown_it)."""
-    from corpuslint.markdown._markdown_it import parser as markdown_it_parser
-
-    return markdown_it_parser(linkify)

@@ -186,15 +186,13 @@ def _resolve(config: ConfigLike, near: str) -> Config:
 def invalidate_caches() -> None:
     """Forget cached configurations, plans and schemas (after a config or schema file changed in a
     way its modification time does not show, or to free memory)."""
-    from corpuslint import runner
+    from corpuslint import schemas
 
     with _lock:
         _loaded.clear()
         _found.clear()
         _plans.clear()
-    schemas = getattr(runner, "_schema_cache", None)
-    if isinstance(schemas, dict):
-        schemas.clear()
+    schemas.clear_cache()
 
 
 # --- linting -----------------------------------------------------------------------------------

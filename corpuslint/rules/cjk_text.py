@@ -69,12 +69,12 @@ _CODE_LIKE = (
     r"\b[A-Za-z]:\\[\w.\\\-]*",
     r"\b[\w\-]+\.[A-Za-z][A-Za-z0-9]{0,5}:\d+(?::\d+)?",
     # shortcodes and template macros (`{{< figure title="图:说明" >}}`, `{{cssxref(":hover")}}`)
-    r"\{\{[\s\S]*?\}\}",
-    r"\{%[\s\S]*?%\}",
-    r"[<%][^\n]*?[>%]\}\}",  # the rest of a shortcode whose `{{` a bare URL took in
+    r"\{\{[\s\S]{0,2000}?\}\}",
+    r"\{%[\s\S]{0,2000}?%\}",
+    r"[<%][^\n]{0,400}?[>%]\}\}",  # the rest of a shortcode whose `{{` a bare URL took in
     # math the parser did not take apart: `$…$`, `$$…$$`
-    r"\$\$[\s\S]+?\$\$",
-    r"(?<![\\$])\$[^$\n]+\$",
+    r"\$\$[\s\S]{1,2000}?\$\$",
+    r"(?<![\\$])\$[^$\n]{1,400}\$",
     # macros and factorials (`dbg!`, `vec![`, `n!`): a `!` stuck to a word and not to CJK after it
     rf"(?<=[A-Za-z0-9_])!(?![A-Za-z0-9_=]|[{_CJK_LETTER}])",
     # negation and operators (`!False`, `!important`, `!=`, `?.`, `??`), a lone `?` or `!`
@@ -157,13 +157,19 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _INNER_MARK = re.compile(r"[A-Za-z0-9][,.;:!?]\s+[A-Za-z0-9]|[A-Za-z]['’][A-Za-z]")
 
 
+_RUN_LIMIT = 200  # characters looked at on each side of a mark
+
+
 def latin_run(text: str, index: int) -> tuple[int, int]:
-    """The run of Latin text (printable ASCII, apostrophes) around `index`, within its line."""
+    """The run of Latin text (printable ASCII, apostrophes) around `index`, at most _RUN_LIMIT
+    characters on each side."""
     start = index
-    while start > 0 and _LATIN_RUN_CHARS.match(text[start - 1]):
+    floor = max(0, index - _RUN_LIMIT)
+    while start > floor and _LATIN_RUN_CHARS.match(text[start - 1]):
         start -= 1
     end = index + 1
-    while end < len(text) and _LATIN_RUN_CHARS.match(text[end]):
+    ceiling = min(len(text), index + 1 + _RUN_LIMIT)
+    while end < ceiling and _LATIN_RUN_CHARS.match(text[end]):
         end += 1
     return start, end
 

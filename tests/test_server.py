@@ -339,3 +339,26 @@ async def test_links_are_not_checked_by_default(client, broken_link_corpus):
     assert await diagnostics_for(client, path.as_uri(), save_document(client, path)) == []
     await asyncio.sleep(0.5)
     assert Counting.requests == []
+
+
+async def test_without_pygls_the_server_says_what_to_install(tmp_path):
+    import subprocess
+    import sys
+
+    # a sitecustomize that hides pygls, as an install without the `server` extra would
+    (tmp_path / "sitecustomize.py").write_text(
+        "import sys\nclass Hide:\n    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('pygls', 'lsprotocol'):\n"
+        "            raise ImportError(f'No module named {name!r}')\n"
+        "sys.meta_path.insert(0, Hide())\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "corpuslint", "server"],
+        env={**__import__("os").environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 2 and "corpuslint[server]" in proc.stderr and "Traceback" not in proc.stderr

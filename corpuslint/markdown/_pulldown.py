@@ -7,6 +7,7 @@ once (identity for ASCII text), in one sorted sweep over the distinct offsets.
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -172,7 +173,21 @@ class _Builder:
 
 
 def build(body: str, base: int, text: str) -> t.Parsed:
-    """Parse `body` (which is text[base:]) and return its corpuslint view."""
+    """Parse `body` (which is text[base:]) and return its corpuslint view.
+
+    The collector is paused meanwhile: the build allocates one small object per event and never
+    a cycle, and on a large document the collector's passes over the growing heap made the
+    build superlinear (120 KB of `*a`: 7x the time of 30 KB with it, 3.7x without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(body, base, text)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(body: str, base: int, text: str) -> t.Parsed:
     events = raw_events(body)
     table = _offsets(body, events, base)
     b = _Builder(text, base)

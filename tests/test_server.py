@@ -233,6 +233,24 @@ async def test_config_and_schema_changes_lint_open_documents_again(client, tmp_p
     assert found.code == "FN001"
 
 
+async def test_hovering_a_diagnostic_shows_its_rules_documentation(client, tmp_path):
+    path = tmp_path / "a.md"
+    (found,) = await diagnostics_for(client, path.as_uri(), open_document(client, path, UNDEFINED))
+    params = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=found.range.start
+    )
+    hover = await client.text_document_hover_async(params)
+    assert (
+        "**FN001** undefined-footnote" in hover.contents.value
+        and "## Why is this bad?" in hover.contents.value
+    )
+    elsewhere = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+        position=types.Position(line=0, character=0),
+    )
+    assert await client.text_document_hover_async(elsewhere) is None
+
+
 # --- code actions ------------------------------------------------------------------------------
 
 

@@ -238,6 +238,32 @@ class CorpuslintServer(LanguageServer):
             edit=types.WorkspaceEdit(changes={uri: [edit]}),
         )
 
+    def hover(self, params: types.HoverParams) -> types.Hover | None:
+        """Over a diagnostic: its rule's documentation (plugin rules' too, which have no link)."""
+        from corpuslint import registry
+
+        uri = params.text_document.uri
+        linked = self.linted.get(uri)
+        if linked is None:
+            return None
+        document = self.workspace.get_text_document(uri)
+        lines, codec, bom = document.lines, document.position_codec, _bom(document.source)
+        point = types.Range(start=params.position, end=params.position)
+        sections = []
+        for index, diagnostic in enumerate([*linked.diagnostics, *linked.links]):
+            item = convert.to_lsp(diagnostic, lines, index, None)
+            if not _overlap(codec.range_to_client_units(lines, _after_bom(item.range, bom)), point):
+                continue
+            rule = registry.all_rules().get(diagnostic.code)
+            if rule is not None and all(rule.code not in section for section in sections):
+                source = f" (plugin: {rule.distribution})" if rule.distribution else ""
+                sections.append(f"**{rule.code}** {rule.name}{source}\n\n{rule.doc}")
+        if not sections:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n---\n\n".join(sections))
+        )
+
 
 def _excluded(path: str, config: api.Config) -> bool:
     from corpuslint.globs import matches
@@ -352,5 +378,9 @@ def create_server() -> CorpuslintServer:
     )
     def code_action(ls: CorpuslintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return ls.code_actions(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: CorpuslintServer, params: types.HoverParams) -> types.Hover | None:
+        return ls.hover(params)
 
     return server

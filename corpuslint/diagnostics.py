@@ -21,7 +21,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected 'error' or 'warning')") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """Replace text[start:end] (offsets into the decoded file text) with `replacement`."""
 
@@ -29,12 +29,18 @@ class Edit:
     end: int
     replacement: str
 
+    def __reduce__(self) -> tuple:  # frozen slotted dataclasses pickle only from 3.11 on
+        return (Edit, (self.start, self.end, self.replacement))
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     message: str
     edits: tuple[Edit, ...]
     safe: bool = True
+
+    def __reduce__(self) -> tuple:
+        return (Fix, (self.message, self.edits, self.safe))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ def make_plan(config: Config, codes: set[str]) -> LintPlan:
 
 
 # --- per file (runs in worker processes) -----------------------------------------------------
+
 
 def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any, str | None, Problem | None]:
     """The schema that applies: a `$schema` key in the front matter, else the first matching
@@ -353,7 +355,7 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
         validate_schemas(config)
         results: list[FileResult] = []
         for result in _lint_group(sources, config, plan, options):
-            diagnostics.extend(result.diagnostics)
+            diagnostics.extend(_compact(result.diagnostics))
             if result.links:
                 results.append(result)
             done += 1
@@ -390,6 +392,18 @@ def cache_root(config: Config, options: RunOptions) -> Path:
     else:
         configured = None
     return cachedir.resolve(config.root, options.cache_dir, configured=configured)
+
+
+def _compact(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The same diagnostics sharing one copy of each repeated string (messages, fix messages):
+    a run with a million findings holds a few thousand distinct messages."""
+    intern = sys.intern
+    for d in diagnostics:
+        object.__setattr__(d, "message", intern(d.message))
+        object.__setattr__(d, "code", intern(d.code))
+        if d.fix is not None:
+            object.__setattr__(d.fix, "message", intern(d.fix.message))
+    return diagnostics
 
 
 def _add_stats(total: dict[str, int] | None, stats: Mapping[str, int]) -> dict[str, int]:
@@ -505,7 +519,9 @@ def _links_phase(
     for occurrence, code, message in outcome.problems:
         if code not in enabled:
             continue
-        new_url = outcome.redirects.get(occurrence.url) if code == "LK003" else outcome.archived.get(occurrence.url)
+        new_url = (
+            outcome.redirects.get(occurrence.url) if code == "LK003" else outcome.archived.get(occurrence.url)
+        )
         diagnostic = Diagnostic(
             occurrence.path,
             occurrence.line,

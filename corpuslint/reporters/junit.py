@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 from corpuslint.diagnostics import Diagnostic, Severity
 from corpuslint.reporters import Report, ReportOptions, printable
 
-BATCH = 256  # suites per write()
+BATCH_CHARS = 1 << 16  # text gathered per write()
 
 
 def _attr(text: str) -> str:
@@ -83,11 +83,14 @@ def write(report: Report, stream: IO[str]) -> None:
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(f'<testsuites name="corpuslint" tests="{tests}" failures="{failures}" errors="0">\n')
     pending: list[str] = []
+    size = 0
     for path, diagnostics in _files(report):
         pending.append(_suite(path, diagnostics))
-        if len(pending) >= BATCH:
+        size += len(pending[-1])
+        if size >= BATCH_CHARS:
             stream.write("".join(pending))
             pending.clear()
+            size = 0
     pending.append("</testsuites>\n")
     stream.write("".join(pending))
 

@@ -163,3 +163,18 @@ def test_an_internal_error_in_one_file_is_a_diagnostic_and_the_run_goes_on(corpu
     )
     assert lines[1].startswith("b.md:1:5: FN001 ")
     assert "Traceback" not in result.out + result.err
+
+
+def test_a_failure_of_corpuslint_itself_is_exit_2_without_a_traceback(corpus, cli, monkeypatch):
+    from corpuslint import runner
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the runner broke")
+
+    monkeypatch.setattr(runner, "run_groups", broken)
+    monkeypatch.delenv("CORPUSLINT_DEBUG", raising=False)
+    root = corpus({"a.md": "# Fine\n"})
+    result = cli("check", "--no-links", "--no-cache", ".", cwd=root)
+    assert result.code == 2
+    assert "internal error: RuntimeError: the runner broke" in result.err
+    assert "Traceback" not in result.err

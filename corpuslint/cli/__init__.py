@@ -79,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_OK
+    except Exception as exc:  # noqa: BLE001  (corpuslint itself failed: say so, exit 2)
+        if os.environ.get("CORPUSLINT_DEBUG"):
+            raise
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(
+            f"corpuslint: internal error: {type(exc).__name__}{': ' + text if text else ''} "
+            "(please report it; CORPUSLINT_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)  # type: ignore[arg-type]

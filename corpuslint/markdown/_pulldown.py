@@ -97,6 +97,7 @@ class _Builder:
         self.loose = False
         self.image_items: list[t.Item] = []
         self.last_definition: tuple[t.Container, int] | None = None
+        self.block_refs = 0  # footnote references found in the open block
         self.nested: set[int] = set()
 
     # --- blocks ---------------------------------------------------------------------------
@@ -142,6 +143,7 @@ class _Builder:
 
     def open_inline(self, kind: str, start: int, end: int, level: int = 0, loose: bool = False) -> None:
         self.close_inline()
+        self.block_refs = 0
         self.inline = t.Inline(kind, start, end, tuple(self.containers), [], len(self.out.inlines), level)
         self.loose = loose
 
@@ -155,9 +157,12 @@ class _Builder:
                 return
             inline.start, inline.end = inline.items[0].start, inline.items[-1].end
         self.out.inlines.append(inline)
+        refs, self.block_refs = self.block_refs, 0
         source = self.text[inline.start : inline.end]
-        if "[^" in source or "://" in source or "www." in source:
-            _post_process(self, inline)
+        # every "[^" of the block is a reference the parser found: no undefined one to look for
+        candidates = source.count("[^") > refs
+        if candidates or "://" in source or "www." in source:
+            _post_process(self, inline, candidates)
 
     def footnote_container(self) -> int:
         for container in reversed(self.containers):
@@ -351,6 +356,7 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
 
 
 def _reference(b: _Builder, label: str, start: int, end: int) -> None:
+    b.block_refs += 1
     if _GFM_LABEL.fullmatch(b.text, start + 2, end - 1):
         b.out.footnote_refs.append(t.FootnoteRef(label, start, end, True, b.footnote_container()))
 
@@ -422,7 +428,7 @@ def _locate_destination(text: str, start: int, end: int, dest: str, kind: str) -
 # --- after each block: bare URLs, undefined references --------------------------------------
 
 
-def _post_process(b: _Builder, inline: t.Inline) -> None:
+def _post_process(b: _Builder, inline: t.Inline, candidates: bool = True) -> None:
     """GFM bare URLs in the block's plain text become AUTOLINK items (and Links); references
     GitHub's autolink swallows are dropped; `[^x]` left as text (no definition) are recorded as
     undefined references."""
@@ -454,7 +460,7 @@ def _post_process(b: _Builder, inline: t.Inline) -> None:
         runs.append((first, index, depth > 0))
     label = b.footnote_label()
     container = b.footnote_container()
-    if text.find("[^", inline.start, inline.end) >= 0:
+    if candidates:
         _candidates(b, items, container)
     swallowed: list[tuple[int, int]] = []
     replacements: list[tuple[int, int, list[t.Item]]] = []

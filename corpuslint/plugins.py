@@ -29,13 +29,31 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from corpuslint import registry
 from corpuslint.config import ConfigError
 from corpuslint.diagnostics import Edit, Fix, Problem, Severity
-from corpuslint.document import Document
-from corpuslint.markdown.prose import PLACEHOLDER, ProseBlock, prose_blocks
 from corpuslint.registry import RuleContext, rule
+
+if TYPE_CHECKING:
+    from corpuslint.document import Document
+    from corpuslint.markdown.prose import PLACEHOLDER, ProseBlock, prose_blocks
+
+# imported when a plugin asks for them: discovery itself needs none of the parsing modules
+_LAZY = {
+    "Document": "corpuslint.document",
+    "PLACEHOLDER": "corpuslint.markdown.prose",
+    "ProseBlock": "corpuslint.markdown.prose",
+    "prose_blocks": "corpuslint.markdown.prose",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "GROUP",

@@ -103,30 +103,54 @@ def _result(data: Any) -> tuple[Any, list[tuple[str, int, int]]]:
     return result, dependencies
 
 
+_SEVERITIES = {int(severity): severity for severity in Severity}
+
+
 def _to_diagnostic(item: Any) -> Diagnostic:
-    path, line, column, code, severity, message, end_line, end_column, fix = _list(item, 9)
+    # the checks inline: a warm run decodes every cached diagnostic of the corpus
+    if type(item) is not list or len(item) != 9:
+        raise BadPayload("diagnostic: expected a list of 9")
+    path, line, column, code, severity, message, end_line, end_column, fix = item
+    if not (
+        type(path) is str
+        and type(line) is int
+        and type(column) is int
+        and type(code) is str
+        and type(message) is str
+        and (end_line is None or type(end_line) is int)
+        and (end_column is None or type(end_column) is int)
+        and type(severity) is int
+        and severity in _SEVERITIES
+    ):
+        raise BadPayload("diagnostic: unexpected value types")
     return Diagnostic(
-        _str(path),
-        _int(line),
-        _int(column),
-        _str(code),
-        Severity(_int(severity)),
-        _str(message),
-        _optional_int(end_line),
-        _optional_int(end_column),
+        path,
+        line,
+        column,
+        code,
+        _SEVERITIES[severity],
+        message,
+        end_line,
+        end_column,
         None if fix is None else _to_fix(fix),
     )
 
 
 def _to_fix(item: Any) -> Fix:
-    message, edits, safe = _list(item, 3)
-    if not isinstance(safe, bool):
-        raise BadPayload("fix.safe: expected a boolean")
+    if type(item) is not list or len(item) != 3:
+        raise BadPayload("fix: expected a list of 3")
+    message, edits, safe = item
+    if type(message) is not str or type(safe) is not bool or type(edits) is not list:
+        raise BadPayload("fix: unexpected value types")
     parsed = []
-    for edit in _list(edits):
-        start, end, replacement = _list(edit, 3)
-        parsed.append(Edit(_int(start), _int(end), _str(replacement)))
-    return Fix(_str(message), tuple(parsed), safe)
+    for edit in edits:
+        if type(edit) is not list or len(edit) != 3:
+            raise BadPayload("edit: expected a list of 3")
+        start, end, replacement = edit
+        if type(start) is not int or type(end) is not int or type(replacement) is not str:
+            raise BadPayload("edit: unexpected value types")
+        parsed.append(Edit(start, end, replacement))
+    return Fix(message, tuple(parsed), safe)
 
 
 def _to_link(cls: type, item: Any) -> Any:

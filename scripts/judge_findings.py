@@ -261,6 +261,8 @@ def _other_counts(text: str, path: str) -> Counter:
 
 
 def cmd_fix(args) -> int:
+    if args.cli:
+        return cmd_fix_cli(args)
     status = 0
     for corpus in CORPORA:
         if not CORPORA[corpus][0].is_dir():
@@ -299,6 +301,74 @@ def cmd_fix(args) -> int:
         )
         if bad or second or other_delta:
             status = 1
+    return status
+
+
+def _changes_are_marks(before: str, after: str) -> list[str]:
+    """What changed between two texts, character by character, that is not a mark turned into
+    its replacement, a plain space removed or an escaping backslash removed."""
+    import difflib
+
+    wrong = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        old, new = before[i1:i2], after[j1:j2]
+        if op == "equal" or (op == "delete" and not old.strip(" \\")):
+            continue
+        core = old.replace(" ", "").replace("\\", "")
+        if (
+            op == "replace"
+            and len(core) == len(new)
+            and all(b in _ALLOWED.get(a, "") for a, b in zip(core, new, strict=True))
+        ):
+            continue
+        wrong.append(f"{op} {old!r} -> {new!r}")
+    return wrong
+
+
+def cmd_fix_cli(args) -> int:
+    """`corpuslint check --fix` over a copy of each corpus (in a temporary directory outside the
+    repository), then a character diff of every changed file and a second --fix."""
+    import shutil
+    import tempfile
+
+    status = 0
+    for corpus in CORPORA:
+        root = CORPORA[corpus][0]
+        if not root.is_dir():
+            continue
+        with tempfile.TemporaryDirectory(prefix=f"corpuslint-fix-{corpus}-") as tmp:
+            copy = Path(tmp) / "corpus"
+            shutil.copytree(root, copy, copy_function=shutil.copyfile)
+            for path in [copy, *copy.rglob("*")]:
+                path.chmod(0o755 if path.is_dir() else 0o644)  # the corpora are read-only
+            config = Path(tmp) / "corpuslint.toml"
+            config.write_text(f'[rules.TY001]\nstyle = "{args.style or "zhlint"}"\n', encoding="utf-8")
+            command = [sys.executable, "-m", "corpuslint", "check", "--config", str(config), "--no-links"]
+            command += ["--no-cache", "--select", "TY", "--fix", "--quiet", str(copy)]
+            subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+            changed = wrong = 0
+            snapshot = {}
+            for path in sorted(copy.rglob("*.md")):
+                original = (root / path.relative_to(copy)).read_bytes()
+                now = path.read_bytes()
+                snapshot[path] = now
+                if now == original:
+                    continue
+                changed += 1
+                problems = _changes_are_marks(
+                    original.decode("utf-8", "replace"), now.decode("utf-8", "replace")
+                )
+                wrong += len(problems)
+                for problem in problems[:3]:
+                    print(f"  {corpus} {path.relative_to(copy)}: {problem}")
+            subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+            again = sum(1 for path, data in snapshot.items() if path.read_bytes() != data)
+        print(
+            f"{corpus}: corpuslint check --fix changed {changed} files; changes that are not a reported "
+            f"mark: {wrong}; files a second --fix changes: {again}"
+        )
+        status |= bool(wrong or again)
     return status
 
 
@@ -372,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
         command = sub.add_parser(name)
         command.add_argument("--out", default=str(REPO / "bench" / ".work" / "judge"))
         command.add_argument("--style", default=None, help="TY001/TY003 style (default: the rules' default)")
+        if name == "fix":
+            command.add_argument("--cli", action="store_true", help="run `corpuslint check --fix` on a copy")
     args = parser.parse_args(argv)
     return {"sample": cmd_sample, "score": cmd_score, "fix": cmd_fix, "zhlint": cmd_zhlint}[args.command](
         args

@@ -47,6 +47,11 @@ def test_a_diagram_in_a_block_quote_is_code():
     assert lint("TY001", text) == []
 
 
+def test_key_value_lines_in_a_block_quote_are_a_diagram_but_not_outside_one():
+    assert lint("TY001", "图：\n\n> A: 甲方\n> B: 乙方\n") == []
+    assert [p.line for p in lint("TY001", "图：\n\nA: 甲方\nB: 乙方\n")] == [3, 4]
+
+
 def test_admonition_markers_are_not_punctuation():
     text = "::: tip 提示\n内容。\n:::\n\n> [!NOTE]\n> 注意,这里\n"
     assert [p.line for p in lint("TY001", text)] == [6]  # only the comma in the note's text

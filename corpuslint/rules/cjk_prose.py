@@ -46,7 +46,7 @@ def cjk_blocks(doc: Document) -> list[CjkBlock]:
         cached = []
         if cjk_document(doc):
             for block in prose_blocks(doc):
-                masks = code_like_masks(block.text, list(block.masked))
+                masks = code_like_masks(block.text, list(block.masked), getattr(block, "quote_depth", 0) > 0)
                 cached.append(CjkBlock(block, masks, not mostly_latin(block.text), doc.text))
         doc.cache["typography.cjk_blocks"] = cached
     return cached

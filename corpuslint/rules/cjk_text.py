@@ -110,11 +110,19 @@ _CODE_LINE = re.compile(
 _DIAGRAM_HINT = re.compile(r"<?-+>|<-+|=>|[{}]")
 
 
-def looks_like_code(text: str) -> bool:
+_KEY_LINE = re.compile(r"\s*[A-Za-z_][\w.\-]*\s*:\s*\S.*")
+
+
+def looks_like_code(text: str, quoted: bool = False) -> bool:
     """A block of at least two lines, each like a line of code or a diagram, with an arrow or
-    braces somewhere: a diagram in a block quote, a snippet pasted without a fence."""
+    braces somewhere: a snippet pasted without a fence. In a block quote, lines that are all
+    `key: value` with an ASCII key are enough (a D2 diagram: `A: 甲`, `B: 乙`)."""
     lines = [line for line in text.split("\n") if line.strip()]
-    if len(lines) < 2 or not _DIAGRAM_HINT.search(text):
+    if len(lines) < 2:
+        return False
+    if quoted and all(_KEY_LINE.fullmatch(line) for line in lines):
+        return True
+    if not _DIAGRAM_HINT.search(text):
         return False
     return all(_CODE_LINE.fullmatch(line) for line in lines)
 
@@ -140,10 +148,11 @@ class Masks:
         return run >= 0 and index < self.ends[run]
 
 
-def code_like_masks(text: str, extra: list[tuple[int, int]] | None = None) -> Masks:
-    """The code-like tokens of `text` (see _CODE_LIKE), plus `extra` ranges."""
+def code_like_masks(text: str, extra: list[tuple[int, int]] | None = None, quoted: bool = False) -> Masks:
+    """The code-like tokens of `text` (see _CODE_LIKE), plus `extra` ranges; all of it when the
+    block looks like code (`quoted`: it is in a block quote)."""
     spans = list(extra or ())
-    if looks_like_code(text):
+    if looks_like_code(text, quoted):
         spans.append((0, len(text)))
     else:
         spans.extend(m.span() for m in _code_like().finditer(text) if m.end() > m.start())

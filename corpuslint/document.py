@@ -130,15 +130,22 @@ def read_bytes(path: str, limit: int | None = None) -> bytes | ReadProblem:
             return _not_regular(path)
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with open(descriptor, "rb", closefd=True) as handle:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            info = os.fstat(descriptor)
+            if not stat.S_ISREG(info.st_mode):
                 return _not_regular(path)
+            if info.st_size > limit:
+                return _too_large(f"{info.st_size / 1048576:.1f} MiB", limit)
             data = handle.read(limit + 1)
     except OSError as exc:
         return ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror or exc}")
-    if len(data) > limit:
-        message = f"file is over the {limit / 1048576:g} MiB limit; it was not linted"
-        return ReadProblem("IO002", 1, 1, message)
+    if len(data) > limit:  # the file system said less (/proc), or it grew meanwhile
+        return _too_large(f"more than {limit:,} bytes", limit)
     return data
+
+
+def _too_large(size: str, limit: int) -> ReadProblem:
+    message = f"file is {size}, over the {limit / 1048576:g} MiB limit; it was not linted"
+    return ReadProblem("IO002", 1, 1, message)
 
 
 def _not_regular(path: str) -> ReadProblem:

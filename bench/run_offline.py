@@ -746,7 +746,11 @@ def main(argv: list[str] | None = None) -> int:
         "--targets", action="store_true", help="only the #9 targets: floor, cold, FM,FN, warm"
     )
     parser.add_argument("--skip-real", action="store_true", help="do not run ../shared/real-corpora")
+    parser.add_argument("--work", type=Path, default=None, help="corpora and scratch files here (bench/.work)")
     args = parser.parse_args(argv)
+    if args.work is not None:
+        global WORK
+        WORK = args.work.resolve()
     if args.targets:
         return targets_main(args)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

@@ -94,7 +94,7 @@ class _Builder:
         self.autolink_depth = 0
         self.row = -1
         self.next_id = 0
-        self.loose = False
+        self.tight = False
         self.image_items: list[t.Item] = []
         self.last_definition: tuple[t.Container, int] | None = None
         self.block_refs = 0  # footnote references found in the open block
@@ -141,18 +141,18 @@ class _Builder:
                 )
         self.nested.add(self.next_id)  # the inner definition's id, opened next
 
-    def open_inline(self, kind: str, start: int, end: int, level: int = 0, loose: bool = False) -> None:
+    def open_inline(self, kind: str, start: int, end: int, level: int = 0, tight: bool = False) -> None:
         self.close_inline()
         self.block_refs = 0
         self.inline = t.Inline(kind, start, end, tuple(self.containers), [], len(self.out.inlines), level)
-        self.loose = loose
+        self.tight = tight
 
     def close_inline(self) -> None:
         inline = self.inline
         self.inline = None
         if inline is None:
             return
-        if self.loose:  # the text of a tight list item: its span is its items'
+        if self.tight:  # the text of a tight list item: its span is its items'
             if not inline.items:
                 return
             inline.start, inline.end = inline.items[0].start, inline.items[-1].end
@@ -262,7 +262,7 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
             elif name == "Item":
                 b.open_container(t.LIST_ITEM, start, end)
                 # a tight list item's text comes without a Paragraph event
-                b.open_inline(t.PARAGRAPH, start, end, loose=True)
+                b.open_inline(t.PARAGRAPH, start, end, tight=True)
                 items = b.inline.items  # type: ignore[union-attr]
             elif name == "BlockQuote":
                 b.close_inline()

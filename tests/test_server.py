@@ -349,6 +349,11 @@ async def test_links_are_checked_on_save_only_when_enabled(links_client, broken_
         while not any(d.code == "LK001" for d in client.diagnostics.get(uri, [])):
             await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert Counting.requests and all(p == "/gone" for p in Counting.requests)
+    checked = len(Counting.requests)
+    await diagnostics_for(client, uri, save_document(client, path))  # saved again: the link cache answers
+    await asyncio.sleep(1.5)
+    assert [d.code for d in client.diagnostics[uri]] == ["LK001"]
+    assert len(Counting.requests) == checked
 
 
 async def test_links_are_not_checked_by_default(client, broken_link_corpus):

@@ -158,6 +158,7 @@ class FileCache:
         self.hits = 0
         self.misses = 0
         self.rebuilt = False  # a damaged database was moved aside during this run
+        self._inode: int | None = None  # of the database file last opened
 
     def _files(self) -> list[Path]:
         """What the cache writes: its directories, the database and SQLite's companion files."""
@@ -173,6 +174,7 @@ class FileCache:
         cachedir.prepare(self.directory, self.directory.parent)
         cachedir.check_not_symlinks(*self._files())
         connection = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        self._inode = _inode(self.path)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
@@ -215,6 +217,10 @@ class FileCache:
         self._move_aside()
 
     def _move_aside(self) -> None:
+        """Rename the damaged database (the one this run opened: if another run has replaced it
+        meanwhile, that one is left alone) and drop its journal files."""
+        if self._inode is not None and _inode(self.path) != self._inode:
+            return
         stamp = f"{os.getpid()}-{time.time_ns()}"
         for old in self.directory.glob(f"{DB_NAME}.corrupt-*"):  # keep the latest one only
             try:
@@ -415,6 +421,13 @@ def _unpack(payload: bytes, *, check: bool = True) -> Any | None:
             if _dependency_state(path) != (path, size, mtime_ns):
                 return None
     return result
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def _looks_corrupt(exc: sqlite3.DatabaseError) -> bool:

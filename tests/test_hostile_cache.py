@@ -213,3 +213,18 @@ def test_a_cache_directory_the_user_named_may_be_a_symlink(corpus, cli, tmp_path
     root = corpus({"corpus/a.md": FOOTNOTE}) / "corpus"
     assert cli("check", "--no-links", ".", cwd=root).code == 1
     assert (real / "files" / filecache.DB_NAME).is_file()
+
+
+def test_a_database_another_run_has_rebuilt_is_not_moved_aside(tmp_path):
+    cache = filecache.FileCache(tmp_path / "files", "key")
+    cache.store([("/a.md", "a.md", b"d", b"j{}")])
+    cache._open().close()  # this run opened the database (and remembers which file it was)
+    rebuilt = tmp_path / "files" / "fresh.sqlite"
+    other = filecache.FileCache(tmp_path / "files-other", "key")
+    other.store([("/b.md", "b.md", b"d", b"j{}")])
+    os.replace(other.path, rebuilt)
+    os.replace(rebuilt, cache.path)  # meanwhile another run replaced the database
+    cache._damaged(sqlite3.DatabaseError("database disk image is malformed"), None)
+    assert cache.path.is_file()
+    with sqlite3.connect(cache.path) as connection:
+        assert connection.execute("SELECT path FROM results").fetchall() == [("/b.md",)]

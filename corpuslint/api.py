@@ -53,7 +53,8 @@ ConfigLike = Union[Config, str, "os.PathLike[str]", None]
 _lock = threading.Lock()
 _loaded: dict[Path, tuple[tuple, Config]] = {}  # config file -> (its and its bases' stats, Config)
 _found: dict[Path, tuple[tuple, Path | None]] = {}  # directory -> (candidates' stats, config file)
-_plans: dict[tuple, tuple[Config, object]] = {}  # (id(config), select, ignore) -> (config, plan)
+_plans: dict[tuple, tuple[Config, object]] = {}  # (id(config), select, ignore, schemas' stats) -> ...
+_defaults: dict[str, Config] = {}  # working directory -> the defaults rooted there
 _MAX_CACHED = 256
 
 
@@ -172,7 +173,16 @@ def config_for(path: str | os.PathLike[str]) -> Config:
     """The configuration the CLI uses for the file at `path` (which need not exist): the closest
     config file in its directory or above; the built-in defaults (rooted at the cwd) without one."""
     found = find_config(os.path.dirname(os.path.abspath(path)))
-    return _load_file(found) if found is not None else default_config()
+    if found is not None:
+        return _load_file(found)
+    cwd = os.getcwd()
+    with _lock:
+        cached = _defaults.get(cwd)
+    if cached is None:
+        cached = default_config(cwd)
+        with _lock:
+            _defaults[cwd] = cached  # one object per directory: its plan is cached too
+    return cached
 
 
 def _resolve(config: ConfigLike, near: str) -> Config:
@@ -192,6 +202,7 @@ def invalidate_caches() -> None:
         _loaded.clear()
         _found.clear()
         _plans.clear()
+        _defaults.clear()
     schemas.clear_cache()
 
 
@@ -201,11 +212,16 @@ def invalidate_caches() -> None:
 def _plan(config: Config, select: Iterable[str] | None, ignore: Iterable[str]):
     from corpuslint.runner import RunOptions, enabled_codes, make_plan
 
-    key = (id(config), tuple(select) if select is not None else None, tuple(ignore))
+    schema_stats = tuple(_stat(Path(association.schema)) for association in config.schemas)
+    key = (id(config), tuple(select) if select is not None else None, tuple(ignore), schema_stats)
     with _lock:
         cached = _plans.get(key)
     if cached is not None and cached[0] is config:
         return cached[1]
+    if schema_stats:
+        from corpuslint import schemas
+
+        schemas.clear_cache()  # a schema file may have changed: the plan loads them again
     options = RunOptions(select=key[1], ignore=key[2], links=False, use_cache=False)
     try:
         plan = make_plan(config, enabled_codes(config, options))

@@ -280,3 +280,12 @@ def test_lint_text_gives_what_the_cli_gives_for_the_same_text_on_stdin(tmp_path)
     expected = [(d["line"], d["column"], d["code"], d["message"]) for d in json.loads(proc.stdout)]
     found = [(d.line, d.column, d.code, d.message) for d in api.lint_text(text, tmp_path / "a.md")]
     assert found == expected and {"FN001", "TY001"} <= {code for _, _, code, _ in found}
+
+
+def test_a_schema_file_is_read_again_when_it_changes(tmp_path):
+    schema = write(tmp_path, "schema.json", '{"type": "object"}')
+    write(tmp_path, "corpuslint.toml", '[[schemas]]\nfiles = ["*.md"]\nschema = "schema.json"\n')
+    assert api.lint_text(UNDEFINED, tmp_path / "a.md", select=["FM"]) == []
+    schema.write_text('{"type": "object", "required": ["date"]}', encoding="utf-8")
+    os.utime(schema, ns=(1, 1))
+    assert [d.code for d in api.lint_text(UNDEFINED, tmp_path / "a.md", select=["FM"])] == ["FM003"]

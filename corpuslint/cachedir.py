@@ -65,6 +65,12 @@ def check_not_symlinks(*paths: Path) -> None:
             raise UnsafeCacheDir(f"{path} is a symbolic link; the cache is not used")
 
 
+def check_database(path: Path) -> None:
+    """Raise UnsafeCacheDir if the SQLite database `path` or one of its journal files is a
+    symlink (SQLite would write through it)."""
+    check_not_symlinks(*(Path(f"{path}{suffix}") for suffix in SQLITE_SUFFIXES))
+
+
 def prepare(directory: Path, root: Path | None = None) -> None:
     """Make `directory`; `root` (default: `directory`) gets a .gitignore that ignores everything.
 

@@ -228,3 +228,15 @@ def test_a_database_another_run_has_rebuilt_is_not_moved_aside(tmp_path):
     assert cache.path.is_file()
     with sqlite3.connect(cache.path) as connection:
         assert connection.execute("SELECT path FROM results").fetchall() == [("/b.md",)]
+
+
+def test_the_link_cache_database_is_not_written_through_a_symlink(corpus, cli, tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_text("mine\n")
+    # a private address: the links phase opens its cache but sends nothing
+    root = corpus({"corpus/a.md": "Text[^1].\n\n[^1]: Source, http://127.0.0.1:9/a\n"}) / "corpus"
+    (root / ".corpuslint_cache").mkdir()
+    (root / ".corpuslint_cache" / cachedir.LINKS_FILE).symlink_to(victim)
+    result = cli("check", ".", cwd=root)
+    assert result.code == 0 and "1 skipped" in result.out
+    assert victim.read_text() == "mine\n"

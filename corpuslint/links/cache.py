@@ -58,6 +58,7 @@ class LinkCache:
 
     def _open(self) -> sqlite3.Connection:
         cachedir.prepare(self.directory)
+        cachedir.check_database(self.path)  # a committed symlink is never written through
         db = sqlite3.connect(str(self.path), timeout=LOCK_WAIT, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT * 1000)}")
         db.execute("PRAGMA journal_mode = WAL")

@@ -150,25 +150,11 @@ def schema_violation(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     properties = validator.schema.get("properties") if isinstance(validator.schema, dict) else None
     if "$schema" in data and "$schema" not in (properties or {}):
         data = {key: value for key, value in data.items() if key != "$schema"}
-    if _known_valid(validator, data):
-        return
     try:
         yield from schema_messages.problems(validator.iter_errors(data), fm)
     except Exception as exc:  # noqa: BLE001  (a broken custom format, a $ref that points nowhere)
         source = ctx.schema_source or "the schema"
         yield Problem(fm.open_line, 1, f"{source} could not be applied: {exc}")
-
-
-def _known_valid(validator: Any, data: Any) -> bool:
-    from corpuslint.schema_fast import fast_valid
-
-    predicate = fast_valid(validator)
-    if predicate is None:
-        return False
-    try:
-        return bool(predicate(data))
-    except Exception:  # noqa: BLE001  (iter_errors reports what it is)
-        return False
 
 
 def _prefix(path: tuple[Any, ...]) -> str:

@@ -109,3 +109,45 @@ class Diagnostic:
     def fixable(self) -> bool:
         """Whether `--fix` fixes it (a safe fix): what `[*]` marks in the text output."""
         return self.fix is not None and self.fix.safe and bool(self.fix.edits)
+
+
+def compact(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The same diagnostics sharing one copy of each repeated string (messages, fix messages):
+    a run with a million findings holds a few thousand distinct messages."""
+    import sys
+
+    intern = sys.intern
+    for d in diagnostics:
+        object.__setattr__(d, "message", intern(d.message))
+        object.__setattr__(d, "code", intern(d.code))
+        if d.fix is not None:
+            object.__setattr__(d.fix, "message", intern(d.fix.message))
+    return diagnostics
+
+
+def merge_sorted(first: list[Diagnostic], second: list[Diagnostic]) -> list[Diagnostic]:
+    """Both lists in `Diagnostic.sort_key` order, as one list. The documents' diagnostics come
+    sorted by file already (each file's sorted, files in display order): checking costs no key
+    per diagnostic, and only a list out of order is sorted."""
+    for part in (first, second):
+        if not is_sorted(part):
+            part.sort(key=Diagnostic.sort_key)
+    if not second:
+        return first
+    if not first:
+        return second
+    import heapq
+
+    merged = list(heapq.merge(first, second, key=Diagnostic.sort_key))
+    first.clear()
+    return merged
+
+
+def is_sorted(diagnostics: list[Diagnostic]) -> bool:
+    previous = None
+    for diagnostic in diagnostics:
+        key = diagnostic.sort_key()
+        if previous is not None and key < previous:
+            return False
+        previous = key
+    return True

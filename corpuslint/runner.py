@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -12,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from corpuslint import registry
+from corpuslint.applies import cache_root
+from corpuslint.applies import config_relative as _config_relative
 from corpuslint.config import Config
-from corpuslint.diagnostics import Diagnostic, Problem, Severity
+from corpuslint.diagnostics import Diagnostic, Problem, Severity, compact, merge_sorted
 from corpuslint.discovery import SourceFile
 from corpuslint.document import Document
-from corpuslint.globs import matches
 from corpuslint.registry import RuleContext
 from corpuslint.reporters import Report
 from corpuslint.schema_apply import front_matter_for, settings_for
@@ -111,29 +111,6 @@ def _schema_for(doc: Document, source: SourceFile, plan: LintPlan) -> tuple[Any,
     `[[schemas]]` entry (corpuslint.schema_apply); YAML is read again under the configured version."""
     relative = _config_relative(source.path, plan.config_root)
     return front_matter_for(doc, source.path, relative, plan)
-
-
-def _config_relative(path: str, root: str) -> str:
-    """The resolved path relative to the config's directory (posix); outside it, the absolute
-    path without its leading `/` (then only patterns without a `/`, `*.md`, can match)."""
-    head, tail = os.path.split(path)
-    if not tail or tail in (".", "..") or os.path.islink(path):
-        return _relative_to_root(str(Path(path).resolve()), root)
-    # resolving costs a system call per path component: do it once per directory
-    directory = _resolved_relative_dir(head, os.getcwd(), root)
-    return tail if directory in ("", ".") else f"{directory}/{tail}"
-
-
-@lru_cache(maxsize=4096)
-def _resolved_relative_dir(directory: str, cwd: str, root: str) -> str:
-    return _relative_to_root(str(Path(directory or ".").resolve()), root)  # (cwd: part of the key)
-
-
-def _relative_to_root(absolute: str, root: str) -> str:
-    try:
-        return Path(absolute).relative_to(root).as_posix()
-    except ValueError:
-        return Path(absolute).as_posix().lstrip("/")
 
 
 def _shown(path: str) -> str:
@@ -355,7 +332,7 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
         validate_schemas(config)
         results: list[FileResult] = []
         for result in _lint_group(sources, config, plan, options):
-            diagnostics.extend(_compact(result.diagnostics))
+            diagnostics.extend(compact(result.diagnostics))
             if result.links:
                 results.append(result)
             done += 1
@@ -366,7 +343,7 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
             link_diagnostics.extend(found)
             link_stats = _add_stats(link_stats, stats)
         del results
-    return Report(_merge_sorted(diagnostics, link_diagnostics), total, link_stats)
+    return Report(merge_sorted(diagnostics, link_diagnostics), total, link_stats)
 
 
 def _lint_group(
@@ -375,35 +352,10 @@ def _lint_group(
     if options.use_cache and sources:
         from corpuslint import filecache
 
-        return filecache.open_for(config, plan, cache_root(config, options)).lint(
+        return filecache.open_for(config, plan, cache_root(config, options.cache_dir)).lint(
             sources, plan, options.jobs, lint_files
         )
     return lint_files(sources, plan, options.jobs)
-
-
-def cache_root(config: Config, options: RunOptions) -> Path:
-    """The directory of both caches for files under `config`: --cache-dir, else
-    $CORPUSLINT_CACHE_DIR, else `[links] cache_dir`, else .corpuslint_cache next to the config."""
-    from corpuslint import cachedir
-
-    configured = config.links.get("cache_dir")
-    if isinstance(configured, str) and configured:
-        configured = str(config.root / configured)
-    else:
-        configured = None
-    return cachedir.resolve(config.root, options.cache_dir, configured=configured)
-
-
-def _compact(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The same diagnostics sharing one copy of each repeated string (messages, fix messages):
-    a run with a million findings holds a few thousand distinct messages."""
-    intern = sys.intern
-    for d in diagnostics:
-        object.__setattr__(d, "message", intern(d.message))
-        object.__setattr__(d, "code", intern(d.code))
-        if d.fix is not None:
-            object.__setattr__(d.fix, "message", intern(d.fix.message))
-    return diagnostics
 
 
 def _add_stats(total: dict[str, int] | None, stats: Mapping[str, int]) -> dict[str, int]:
@@ -411,34 +363,6 @@ def _add_stats(total: dict[str, int] | None, stats: Mapping[str, int]) -> dict[s
     for key, value in stats.items():
         merged[key] = merged.get(key, 0) + value
     return merged
-
-
-def _merge_sorted(first: list[Diagnostic], second: list[Diagnostic]) -> list[Diagnostic]:
-    """Both lists in `Diagnostic.sort_key` order, as one list. The documents' diagnostics come
-    sorted by file already (each file's sorted, files in display order): checking costs no key
-    per diagnostic, and only a list out of order is sorted."""
-    for part in (first, second):
-        if not _is_sorted(part):
-            part.sort(key=Diagnostic.sort_key)
-    if not second:
-        return first
-    if not first:
-        return second
-    import heapq
-
-    merged = list(heapq.merge(first, second, key=Diagnostic.sort_key))
-    first.clear()
-    return merged
-
-
-def _is_sorted(diagnostics: list[Diagnostic]) -> bool:
-    previous = None
-    for diagnostic in diagnostics:
-        key = diagnostic.sort_key()
-        if previous is not None and key < previous:
-            return False
-        previous = key
-    return True
 
 
 def run_data(source: SourceFile, data: bytes, config: Config, options: RunOptions) -> Report:
@@ -452,42 +376,7 @@ def run_data(source: SourceFile, data: bytes, config: Config, options: RunOption
     link_stats = None
     if plan.links_scope is not None:
         link_diagnostics, link_stats = _links_phase([result], config, options, plan, codes)
-    return Report(_merge_sorted(list(result.diagnostics), link_diagnostics), 1, link_stats)
-
-
-def configured_schema(path: str, config: Config) -> tuple[int, Any] | None:
-    """The `[[schemas]]` entry (index, association) whose globs match the file at `path`."""
-    rel = _config_relative(path, str(config.root))
-    for index, association in enumerate(config.schemas):
-        if matches(rel, tuple(association.files)):
-            return index, association
-    return None
-
-
-def unused_schema_globs(config: Config, sources: list[SourceFile]) -> list[tuple[int, Any]]:
-    """The `[[schemas]]` entries whose globs match no file at all: none of `sources`, and none
-    of the files below the config's directory (walked only when `sources` leave a doubt)."""
-    if not config.schemas:
-        return []
-    root = str(config.root)
-    unused = set(range(len(config.schemas)))
-
-    def visit(paths: Iterable[str]) -> None:
-        for path in paths:
-            rel = _config_relative(path, root)
-            for index in list(unused):
-                if matches(rel, tuple(config.schemas[index].files)):
-                    unused.discard(index)
-            if not unused:
-                return
-
-    visit(source.path for source in sources)
-    if unused:
-        from corpuslint.discovery import discover
-
-        everything, _missing = discover([root], config)
-        visit(source.path for source in everything)
-    return [(index, config.schemas[index]) for index in sorted(unused)]
+    return Report(merge_sorted(list(result.diagnostics), link_diagnostics), 1, link_stats)
 
 
 def _links_phase(
@@ -499,7 +388,9 @@ def _links_phase(
     from corpuslint.links.settings import settings_from_config
 
     settings = settings_from_config(dict(config.links), config.root)
-    settings = replace(settings, **options.link_overrides, cache_dir=str(cache_root(config, options)))
+    settings = replace(
+        settings, **options.link_overrides, cache_dir=str(cache_root(config, options.cache_dir))
+    )
     if options.links_only:
         settings = replace(settings, require=True)  # a run that checked no link is not a pass
     suppressions = {}

@@ -204,7 +204,7 @@ def _no_files(args: argparse.Namespace, resolver) -> int:  # type: ignore[no-unt
 
 
 def _warn_unused_schemas(groups) -> None:  # type: ignore[no-untyped-def]
-    from corpuslint.runner import unused_schema_globs
+    from corpuslint.applies import unused_schema_globs
 
     for config, sources in groups:
         for index, association in unused_schema_globs(config, sources):

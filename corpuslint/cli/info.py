@@ -98,12 +98,12 @@ def cache(args: argparse.Namespace) -> int:
     from corpuslint import cachedir
     from corpuslint.cli.check import make_resolver
     from corpuslint.config import ConfigError
-    from corpuslint.runner import RunOptions, cache_root
+    from corpuslint.applies import cache_root
 
     try:
         args.isolated = False
         config = make_resolver(args).for_directory(os.getcwd())
-        root = cache_root(config, RunOptions(cache_dir=args.cache_dir))
+        root = cache_root(config, args.cache_dir)
         removed = cachedir.clean(root)
     except ConfigError as exc:
         return error(str(exc))
@@ -121,7 +121,8 @@ def show_settings(path: str, resolver, options) -> int:  # type: ignore[no-untyp
     """Which config (and what it extends), root, schema, rules and cache apply to `path`."""
     from corpuslint import registry
     from corpuslint.discovery import SourceFile, excluded, included
-    from corpuslint.runner import cache_root, configured_schema, enabled_codes
+    from corpuslint.applies import cache_root, configured_schema
+    from corpuslint.runner import enabled_codes
 
     absolute = os.path.normpath(os.path.abspath(path))
     config = resolver.for_file(absolute)
@@ -151,7 +152,7 @@ def show_settings(path: str, resolver, options) -> int:  # type: ignore[no-untyp
         if parts and code in rules:
             out.write(f"         {code} ({rules[code].name}): {', '.join(parts)}\n")
     out.write(
-        f"Cache:   {cache_root(config, options)}"
+        f"Cache:   {cache_root(config, options.cache_dir)}"
         + ("" if options.use_cache else " (not used: --no-cache)")
         + "\n"
     )

@@ -95,3 +95,53 @@ def test_unconfigured_run_uses_defaults(tmp_path):
     config = load_config(None, cwd=tmp_path)
     assert config.root == tmp_path and config.path is None
     assert Path(".git").name in config.exclude
+
+
+def test_extend_merges_tables_key_by_key_and_the_extending_file_wins(tmp_path):
+    (tmp_path / "s.json").write_text("{}")
+    (tmp_path / "base.toml").write_text(
+        'ignore = ["FN004"]\nextend-exclude = ["old"]\n'
+        '[[schemas]]\nfiles = ["a/**"]\nschema = "s.json"\n'
+        '[rules.FM005]\nseverity = "warning"\nplaceholders = ["XXX"]\n'
+        "[links]\nmax_per_host = 2\ntimeout = 5\n"
+    )
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "s2.json").write_text("{}")
+    (sub / "corpuslint.toml").write_text(
+        'extend = "../base.toml"\nextend-exclude = ["drafts"]\n'
+        '[[schemas]]\nfiles = ["b/**"]\nschema = "s2.json"\n'
+        '[rules.FM005]\nseverity = "error"\n'
+        "[links]\ntimeout = 9\n"
+    )
+    config = load_config(sub / "corpuslint.toml")
+    assert config.root == sub and config.extends == (tmp_path / "base.toml",)
+    assert config.ignore == ("FN004",)
+    assert config.exclude[-2:] == ("old", "drafts")
+    assert [(a.files, a.schema) for a in config.schemas] == [
+        (("b/**",), sub / "s2.json"),
+        (("a/**",), tmp_path / "s.json"),  # resolved against the file that names it
+    ]
+    fm005 = config.rules["FM005"]
+    assert str(fm005.severity) == "error" and fm005.options == {"placeholders": ["XXX"]}
+    assert config.links == {"max_per_host": 2, "timeout": 9}
+
+
+def test_a_mistake_in_an_extended_file_names_that_file(tmp_path):
+    (tmp_path / "base.toml").write_text("bogus = 1\n")
+    (tmp_path / "corpuslint.toml").write_text('extend = "base.toml"\n')
+    with pytest.raises(ConfigError, match=r"base\.toml: bogus: unknown key"):
+        load_config(tmp_path / "corpuslint.toml")
+
+
+def test_extend_of_a_missing_file_is_a_configuration_error(tmp_path):
+    (tmp_path / "corpuslint.toml").write_text('extend = "nope.toml"\n')
+    with pytest.raises(ConfigError, match=r"extend: config file not found: .*nope\.toml"):
+        load_config(tmp_path / "corpuslint.toml")
+
+
+def test_pyproject_can_extend_a_corpuslint_toml(tmp_path):
+    (tmp_path / "shared.toml").write_text('ignore = ["FN004"]\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.corpuslint]\nextend = "shared.toml"\nselect = ["FN"]\n')
+    config = load_config(tmp_path / "pyproject.toml")
+    assert config.ignore == ("FN004",) and config.select == ("FN",)

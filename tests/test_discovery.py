@@ -59,3 +59,32 @@ def test_paths_outside_the_working_directory_are_shown_as_given(corpus, tmp_path
     elsewhere = tmp_path_factory.mktemp("cwd")
     sources, _ = discover([str(root)], load_config(None, cwd=elsewhere), cwd=elsewhere)
     assert names(sources) == [str(root / "a.md")]
+
+
+def test_grouped_discovery_gives_each_file_its_closest_config(corpus):
+    from corpuslint.discovery import ConfigResolver, discover_grouped
+
+    root = corpus(
+        {
+            "corpuslint.toml": 'extend-exclude = ["skip"]\n',
+            "a.md": "",
+            "skip/x.md": "",
+            "inner/corpuslint.toml": "",  # its own config: the outer exclude no longer applies below it
+            "inner/b.md": "",
+            "inner/skip/y.md": "",
+        }
+    )
+    groups, missing = discover_grouped(["."], ConfigResolver(cwd=root))
+    found = {config.path.parent.name: names(sources) for config, sources in groups}
+    assert missing == []
+    assert found == {root.name: ["a.md"], "inner": ["inner/b.md", "inner/skip/y.md"]}
+
+
+def test_without_any_config_file_the_defaults_are_rooted_at_the_working_directory(corpus):
+    from corpuslint.discovery import ConfigResolver
+
+    root = corpus({"deep/er/a.md": ""})
+    resolver = ConfigResolver(cwd=root)
+    config = resolver.for_directory(str(root / "deep" / "er"))
+    assert config.path is None and config.root == root
+    assert resolver.for_directory(str(root / "deep")) is config  # looked up once

@@ -175,3 +175,10 @@ def test_hostile_input_parses_in_linear_time(unit):
     small, large = run(30_000), run(120_000)
     assert large < 10
     assert large < 8 * small + 0.05, (small, large)
+
+
+def test_prose_of_admonition_content_with_the_mkdocs_dialect():
+    doc = doc_of("!!! note\n\n    提示, 内容。\n")
+    assert [b.text for b in prose_blocks(doc)] == ["!!! note"]
+    (block,) = prose_blocks(doc, ("mkdocs",))
+    assert block.text == "提示, 内容。" and doc.text[block.source(2)] == ","

@@ -112,11 +112,21 @@ class ProseBlock:
         )
 
 
-def prose_blocks(doc: Document) -> list[ProseBlock]:
-    """The prose blocks of `doc`, in source order (computed once, cached in doc.cache)."""
-    cached = doc.cache.get(CACHE_KEY)
+def prose_blocks(doc: Document, dialects: tuple[str, ...] = ()) -> list[ProseBlock]:
+    """The prose blocks of `doc`, in source order (computed once, cached in doc.cache).
+
+    With `dialects` (see corpuslint.markdown.dialects), from the parse that reads admonition
+    containers as Markdown."""
+    key = CACHE_KEY if not dialects else (CACHE_KEY, tuple(dialects))
+    cached = doc.cache.get(key)
     if cached is None:
-        cached = doc.cache[CACHE_KEY] = [_block(inline) for inline in doc.markdown.inlines]
+        if dialects:
+            from corpuslint.markdown import parse
+
+            inlines = parse(doc, tuple(dialects)).inlines
+        else:
+            inlines = doc.markdown.inlines
+        cached = doc.cache[key] = [_block(inline) for inline in inlines]
     return cached
 
 

@@ -62,8 +62,10 @@ def test_work_per_request_is_small_and_flat(server, fast):
         return cpu / len(urls)
 
     run(60)  # warm up (imports, first connections)
-    small, large = run(200), run(800)
-    assert large < 0.004, f"{large * 1e6:.0f} µs of CPU per request"  # httpx: ~0.5 ms on an idle core
+    small, large = run(150), run(600)
+    # httpx over one httpcore pool per origin: 0.5-3 ms (idle to loaded machine); one pool for
+    # all origins, which walks every connection at each request: 10 ms and more
+    assert large < 0.006, f"{large * 1e6:.0f} µs of CPU per request"
     assert large < 3 * small + 0.0002, (small, large)  # no cost that grows with the run
 
 

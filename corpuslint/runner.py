@@ -206,7 +206,8 @@ def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileRe
 
         links = extract_links(doc, plan.links_scope)
     configured = {_shown(schema_path) for _globs, schema_path in plan.schema_globs}  # as schema_source
-    dependencies = (schema_source,) if schema_source and schema_source not in configured else ()
+    # a document's own $schema: its file and every file its $refs reach (configured ones are in the plan)
+    dependencies = tuple(getattr(schema, "files", ())) if schema_source and schema_source not in configured else ()
     return FileResult(source.display, diagnostics, links, suppressions, dependencies)
 
 

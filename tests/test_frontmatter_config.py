@@ -187,3 +187,24 @@ def test_a_change_in_a_referenced_schema_file_is_part_of_the_cache_key(tmp_path,
 
     schemas.clear_cache()
     assert main(["check", "--no-links", "--select", "FM", "."]) == 0
+
+
+def test_a_change_in_a_file_referenced_by_a_documents_schema_is_seen_by_the_cache(
+    tmp_path, capsys, monkeypatch
+):
+    root = write(
+        tmp_path,
+        {
+            "corpuslint.toml": "",
+            "page.json": json.dumps({"properties": {"title": {"$ref": "defs.json"}}}),
+            "defs.json": json.dumps({"type": "string"}),
+            "a.md": "---\n$schema: page.json\ntitle: 3\n---\n",
+        },
+    )
+    monkeypatch.chdir(root)
+    assert main(["check", "--no-links", "--select", "FM", "."]) == 1
+    (root / "defs.json").write_text(json.dumps({"type": "integer"}) + " ")
+    from corpuslint import schemas
+
+    schemas.clear_cache()
+    assert main(["check", "--no-links", "--select", "FM", "."]) == 0

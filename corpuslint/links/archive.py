@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from corpuslint.links import policy
+from corpuslint.links.outcomes import TIMEOUTS, within
 
 if TYPE_CHECKING:
     from corpuslint.links.checker import Checker
@@ -69,12 +70,13 @@ async def archived_copies(checker: Checker, urls: Iterable[str]) -> dict[str, st
     async def ask(url: str) -> None:
         async with slots:
             try:
-                async with asyncio.timeout(checker.settings.timeout):
-                    response = await checker.client.get(endpoint, params={"url": url})
-                    if response.status_code != 200 or len(response.content) > MAX_ANSWER:
-                        return
-                    archived = _closest(json.loads(response.content))
-            except (Exception, TimeoutError):  # noqa: BLE001 - no suggestion is the worst outcome
+                response = await within(
+                    checker.settings.timeout, checker.client.get(endpoint, params={"url": url})
+                )
+                if response.status_code != 200 or len(response.content) > MAX_ANSWER:
+                    return
+                archived = _closest(json.loads(response.content))
+            except (Exception, *TIMEOUTS):  # noqa: BLE001 - no suggestion is the worst outcome
                 return
         if archived:
             found[url] = archived

@@ -40,10 +40,12 @@ from corpuslint.links.outcomes import (
     SKIPPED,
     SOFT404,
     TIMEOUT,
+    TIMEOUTS,
     LinkError,
     LinkResult,
     classify,
     parse_retry_after,
+    within,
 )
 from corpuslint.links.schedule import interleaved_by_host, run_window
 from corpuslint.links.settings import LinkSettings
@@ -355,12 +357,11 @@ class Checker:
                     try:
                         if budget.left <= 0:
                             raise TimeoutError
-                        async with asyncio.timeout(budget.left):
-                            exchange = await self._exchange(url, method, anchors)
+                        exchange = await within(budget.left, self._exchange(url, method, anchors))
                     except Blocked:
                         budget.left -= loop.time() - started
                         raise
-                    except TimeoutError:
+                    except TIMEOUTS:
                         error = LinkError(TIMEOUT, "timed out waiting for the server")
                     except Exception as exc:  # noqa: BLE001 - every failure is classified
                         error = classify(exc)

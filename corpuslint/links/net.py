@@ -25,7 +25,7 @@ from typing import Any
 import httpcore
 
 from corpuslint.links import policy
-from corpuslint.links.outcomes import ProxyUnreachable
+from corpuslint.links.outcomes import TIMEOUTS, ProxyUnreachable
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
@@ -170,7 +170,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
             return
         try:
             await asyncio.wait_for(self.allowed(host, port), PROXIED_LOOKUP_WAIT)
-        except (OSError, NoAddress, TimeoutError):
+        except (OSError, NoAddress, *TIMEOUTS):
             self._unresolvable.add((host, port))  # not asked again: the proxy resolves it
 
     async def connect_tcp(

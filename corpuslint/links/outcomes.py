@@ -5,12 +5,27 @@ Free of httpx at import time: the cache and the phase use these names without th
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 import ssl
+import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+TIMEOUTS = (TimeoutError, asyncio.TimeoutError)  # one class from Python 3.11 on, two before
+
+
+async def within(seconds: float, awaitable: Awaitable[T]) -> T:
+    """`awaitable`, cancelled after `seconds` (TimeoutError, or asyncio.TimeoutError on 3.10)."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):
+            return await awaitable
+    return await asyncio.wait_for(awaitable, seconds)  # pragma: no cover - Python 3.10
+
 
 OK = "ok"
 BROKEN = "LK001"
@@ -120,7 +135,7 @@ def classify(exc: BaseException) -> LinkError:
         return LinkError(BROKEN, message, unavailable=True, hard=True, cause=CAUSE_PROXY)
     if "ConnectTimeout" in names:
         return LinkError(TIMEOUT, "timed out connecting")
-    if names & {"ReadTimeout", "WriteTimeout", "PoolTimeout"} or isinstance(exc, TimeoutError):
+    if names & {"ReadTimeout", "WriteTimeout", "PoolTimeout"} or isinstance(exc, TIMEOUTS):
         return LinkError(TIMEOUT, "timed out waiting for the server")
     if "RemoteProtocolError" in names:
         text = str(exc)

@@ -64,7 +64,14 @@ def _offsets(body: str, events: list, base: int) -> dict[int, int] | None:
     (up to `base`), i.e. for ASCII text."""
     if body.isascii():
         return None
-    points = sorted({point for _, span in events for point in (span["start"], span["end"])})
+    points = sorted(
+        {
+            point
+            for event, span in events
+            if type(event) is str or "End" not in event
+            for point in (span["start"], span["end"])
+        }
+    )
     flags = body.encode().translate(_CONTINUATION)
     result: dict[int, int] = {}
     previous = 0
@@ -195,6 +202,30 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
     out = b.out
     items: list[t.Item] | None = None
     for event, span in events:
+        if type(event) is not str and "End" in event:  # needs no offsets: the Start had them
+            end_event = event["End"]
+            name = end_event if type(end_event) is str else next(iter(end_event))
+            if b.image_depth:
+                if name == "Image":
+                    b.image_depth -= 1
+                    if not b.image_depth and b.image is not None:
+                        _close_image(b)
+                continue
+            if name in ("Paragraph", "Heading", "TableCell"):
+                b.close_inline()
+                items = None
+            elif name in ("Item", "BlockQuote", "FootnoteDefinition"):
+                b.close_inline()
+                items = None
+                if b.containers:
+                    closed = b.containers.pop()
+                    if closed.id in b.nested:  # the definition around it ends with it
+                        b.containers.pop()
+                    elif name == "FootnoteDefinition":
+                        b.last_definition = (closed, len(out.inlines))
+            elif name == "Link":
+                _close_link(b, items)
+            continue
         if table is None:
             start = span["start"] + base
             end = span["end"] + base
@@ -290,30 +321,6 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
             elif name == "List":
                 b.close_inline()
                 items = None
-            continue
-        if "End" in event:
-            end_event = event["End"]
-            name = end_event if type(end_event) is str else next(iter(end_event))
-            if b.image_depth:
-                if name == "Image":
-                    b.image_depth -= 1
-                    if not b.image_depth and b.image is not None:
-                        _close_image(b)
-                continue
-            if name in ("Paragraph", "Heading", "TableCell"):
-                b.close_inline()
-                items = None
-            elif name in ("Item", "BlockQuote", "FootnoteDefinition"):
-                b.close_inline()
-                items = None
-                if b.containers:
-                    closed = b.containers.pop()
-                    if closed.id in b.nested:  # the definition around it ends with it
-                        b.containers.pop()
-                    elif name == "FootnoteDefinition":
-                        b.last_definition = (closed, len(out.inlines))
-            elif name == "Link":
-                _close_link(b, items)
             continue
         if b.image_depth:
             if "FootnoteReference" in event:

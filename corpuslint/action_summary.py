@@ -10,7 +10,7 @@ from collections import Counter
 from typing import IO
 
 from corpuslint.diagnostics import Severity
-from corpuslint.reporters import Report, ReportOptions, printable
+from corpuslint.reporters import RUN_LEVEL_CODES, Report, ReportOptions, printable
 from corpuslint.reporters.text import summary
 
 WORST_FILES = 10
@@ -19,6 +19,11 @@ LINK_KEYS = ("checked", "cached", "broken", "skipped")
 
 def _cell(text: str) -> str:
     return printable(text.replace("\n", " ")).replace("|", "\\|")
+
+
+def _most_problems_first(item: tuple[str, list[int]]) -> tuple[int, int, str]:
+    path, (errors, warnings) = item
+    return (-errors, -warnings, path)
 
 
 def render(report: Report) -> str:
@@ -35,16 +40,19 @@ def render(report: Report) -> str:
         lines.append("")
         per_file: dict[str, list[int]] = {}
         for d in report.diagnostics:
+            if d.code in RUN_LEVEL_CODES:  # about the run (LK000), not about that file
+                continue
             entry = per_file.setdefault(d.path, [0, 0])
             entry[0 if d.severity is Severity.ERROR else 1] += 1
-        worst = sorted(per_file.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))[:WORST_FILES]
-        title = "Files with the most problems" if len(per_file) > WORST_FILES else "Files with problems"
-        lines += [f"### {title}", "", "| File | Errors | Warnings |", "| --- | ---: | ---: |"]
-        for path, (errors, warnings) in worst:
-            lines.append(f"| `{_cell(path)}` | {errors} | {warnings} |")
-        if len(per_file) > WORST_FILES:
-            lines.append(f"| … and {len(per_file) - WORST_FILES} more files | | |")
-        lines.append("")
+        if per_file:
+            worst = sorted(per_file.items(), key=_most_problems_first)[:WORST_FILES]
+            title = "Files with the most problems" if len(per_file) > WORST_FILES else "Files with problems"
+            lines += [f"### {title}", "", "| File | Errors | Warnings |", "| --- | ---: | ---: |"]
+            for path, (errors, warnings) in worst:
+                lines.append(f"| `{_cell(path)}` | {errors} | {warnings} |")
+            if len(per_file) > WORST_FILES:
+                lines.append(f"| … and {len(per_file) - WORST_FILES} more files | | |")
+            lines.append("")
     if report.link_stats:
         stats = report.link_stats
         keys = [k for k in LINK_KEYS if k in stats] + sorted(k for k in stats if k not in LINK_KEYS)

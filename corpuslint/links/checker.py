@@ -34,6 +34,7 @@ from corpuslint.links.fragments import fragment_of, wants_fragment_check
 from corpuslint.links.net import Blocked, PinnedBackend, Resolver, system_resolver
 from corpuslint.links.outcomes import (
     BROKEN,
+    CAUSE_PROXY,
     MALFORMED,
     OK,
     PERMANENT,
@@ -123,14 +124,29 @@ class Checker:
         self._global = asyncio.Semaphore(settings.max_concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._last_start: dict[str, float] = {}
+        self._setup_error: str | None = None
+        self._environment = True  # proxies from the environment (False once they proved unusable)
         self.requests = 0
         self.title_urls: set[str] = set()  # GET these (not HEAD) and keep their titles (CT001)
 
     async def __aenter__(self) -> Checker:
-        self._client = LinkClient(
-            self.settings, self.backend, headers=self._header_values, per_origin=self._per_origin
-        )
+        try:
+            self._client = self._new_client()
+        except (ValueError, httpx.InvalidURL) as exc:  # e.g. HTTP_PROXY=ftp://...: every check says so
+            self._setup_error = f"the proxy configuration is not usable: {exc}"
+            self._environment = False
+            self._client = self._new_client()
         return self
+
+    def _new_client(self, http1: bool = True) -> LinkClient:
+        return LinkClient(
+            self.settings,
+            self.backend,
+            http1=http1,
+            headers=self._header_values,
+            per_origin=self._per_origin,
+            environment=self._environment,
+        )
 
     async def __aexit__(self, *exc: object) -> None:
         for client in (self._client, self._h2_client):
@@ -220,6 +236,9 @@ class Checker:
         if early is not None:
             return early
         assert parsed is not None
+        if self._setup_error:
+            error = self._setup_error
+            return LinkResult(url, BROKEN, error, unavailable=True, hard_unavailable=True, cause=CAUSE_PROXY)
         budget = _Budget(self.settings.timeout)
         try:
             return await self._follow(url, parsed, budget)
@@ -429,9 +448,7 @@ class Checker:
 
     def _prior_knowledge(self) -> LinkClient:
         if self._h2_client is None:
-            self._h2_client = LinkClient(
-                self.settings, self.backend, http1=False, headers=self._header_values
-            )
+            self._h2_client = self._new_client(http1=False)
             self._h2_client.cookies = self.client.cookies.jar  # the same jar: one for the run
         return self._h2_client
 

@@ -141,6 +141,7 @@ class LinkClient(httpx.AsyncClient):
         http1: bool = True,
         headers: dict[str, str],
         per_origin: bool = True,
+        environment: bool = True,
     ) -> None:
         self._backend = backend
         self._per_origin = per_origin
@@ -169,7 +170,7 @@ class LinkClient(httpx.AsyncClient):
             http1=http1,
             http2=True,
             follow_redirects=False,
-            trust_env=settings.proxy is None,
+            trust_env=environment and settings.proxy is None,
             mounts=mounts,
         )
 

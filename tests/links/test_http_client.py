@@ -450,3 +450,16 @@ def test_suggest_end_to_end_is_an_unsafe_fix(archive, corpus, cli, monkeypatch):
     )  # unsafe: not by --fix
     cli(*args, "--fix", "--unsafe-fixes", cwd=root)
     assert "[标题](http://127.0.0.17/web/2020/dead)" in (root / "a.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["ftp://127.0.0.15:21", "http://127.0.0.15:::"])
+def test_an_unusable_proxy_variable_is_lk000_not_a_crash(fast, monkeypatch, value):
+    from corpuslint.links.extract import LinkOccurrence
+    from corpuslint.links.phase import run_links_phase
+
+    monkeypatch.setenv("HTTP_PROXY", value)
+    urls = [f"http://127.0.0.{2 + i}:8/p" for i in range(2)]
+    occurrences = [LinkOccurrence("a.md", 3 + i, 1, 3 + i, 10, u, "t", "1") for i, u in enumerate(urls)]
+    outcome = run_links_phase(occurrences, fast, use_cache=False, progress=False)
+    [(_, code, message)] = outcome.problems
+    assert code == "LK000" and "proxy configuration is not usable" in message

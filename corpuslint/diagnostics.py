@@ -125,21 +125,22 @@ def compact(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return diagnostics
 
 
-def merge_sorted(first: list[Diagnostic], second: list[Diagnostic]) -> list[Diagnostic]:
-    """Both lists in `Diagnostic.sort_key` order, as one list. The documents' diagnostics come
-    sorted by file already (each file's sorted, files in display order): checking costs no key
-    per diagnostic, and only a list out of order is sorted."""
-    for part in (first, second):
-        if not is_sorted(part):
-            part.sort(key=Diagnostic.sort_key)
-    if not second:
-        return first
-    if not first:
-        return second
+def merge_sorted(*parts: list[Diagnostic]) -> list[Diagnostic]:
+    """Lists of diagnostics as one list in `Diagnostic.sort_key` order. Each list normally
+    comes sorted already (a file's diagnostics sorted, files in display order): checking costs
+    no stored key, only a list out of order is sorted, and the lists are merged, not sorted
+    together. The parts are emptied."""
     import heapq
 
-    merged = list(heapq.merge(first, second, key=Diagnostic.sort_key))
-    first.clear()
+    parts = tuple(part for part in parts if part)
+    for part in parts:
+        if not is_sorted(part):
+            part.sort(key=Diagnostic.sort_key)
+    if len(parts) == 1:
+        return parts[0]
+    merged = list(heapq.merge(*parts, key=Diagnostic.sort_key))
+    for part in parts:
+        part.clear()
     return merged
 
 

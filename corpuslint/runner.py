@@ -323,7 +323,7 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
     sorted. Pure: prints nothing (progress goes through `options.on_file`)."""
     groups = [(config, sources) for config, sources in groups if sources]
     total = sum(len(sources) for _config, sources in groups)
-    diagnostics: list[Diagnostic] = []
+    parts: list[list[Diagnostic]] = []  # one per group, each sorted: merged at the end
     link_diagnostics: list[Diagnostic] = []
     link_stats: dict[str, int] | None = None
     done = 0
@@ -331,6 +331,7 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
         codes = enabled_codes(config, options)
         plan = make_plan(config, codes)
         validate_schemas(config)
+        diagnostics: list[Diagnostic] = []
         results: list[FileResult] = []
         for result in _lint_group(sources, config, plan, options):
             diagnostics.extend(compact(result.diagnostics))
@@ -339,12 +340,13 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
             done += 1
             if options.on_file is not None:
                 options.on_file(done, total)
+        parts.append(diagnostics)
         if plan.links_scope is not None:
             found, stats = _links_phase(results, config, options, plan, codes)
             link_diagnostics.extend(found)
             link_stats = _add_stats(link_stats, stats)
         del results
-    return Report(merge_sorted(diagnostics, link_diagnostics), total, link_stats)
+    return Report(merge_sorted(*parts, link_diagnostics), total, link_stats)
 
 
 def _lint_group(

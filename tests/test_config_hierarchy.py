@@ -154,3 +154,18 @@ def test_a_schema_glob_matching_no_file_is_a_warning(tmp_path, run_installed, li
     result = lint(run_installed, tmp_path, linted)
     assert "warning: " in result.err and "schemas[0].files ['articles/**'] matches no file" in result.err
     assert "schemas[1]" not in result.err
+
+
+def test_files_under_different_configs_are_listed_in_path_order(tmp_path, run_installed):
+    write(
+        tmp_path,
+        {
+            "corpuslint.toml": "",
+            "a.md": UNDEFINED,
+            "m/corpuslint.toml": "",
+            "m/b.md": UNDEFINED,
+            "z.md": UNDEFINED,
+        },
+    )
+    result = lint(run_installed, tmp_path, ".")
+    assert [d["path"] for d in json.loads(result.out)] == ["a.md", "m/b.md", "z.md"]

@@ -166,11 +166,14 @@ def test_hostile_input_parses_in_linear_time(unit):
     from corpuslint import footnotes
 
     def run(size: int) -> float:
-        doc = doc_of(unit * (size // len(unit)))
-        start = time.perf_counter()
-        prose_blocks(doc)
-        footnotes.index(doc)
-        return time.perf_counter() - start
+        best = float("inf")
+        for _ in range(3):  # the best of three: the machine may be busy
+            doc = doc_of(unit * (size // len(unit)))
+            start = time.process_time()
+            prose_blocks(doc)
+            footnotes.index(doc)
+            best = min(best, time.process_time() - start)
+        return best
 
     small, large = run(30_000), run(120_000)
     assert large < 10

@@ -190,10 +190,6 @@ class LinkClient(httpx.AsyncClient):
             self._backend, self._context, limits, http1=self._http1, proxy=proxy, per_origin=self._per_origin
         )
 
-    def uses_proxy(self, url: str) -> bool:
-        transport = self._transport_for_url(httpx.URL(url))
-        return isinstance(transport, PinnedTransport) and transport.proxied
-
 
 def _environment_proxies() -> dict[str, str | None]:
     from httpx._utils import get_environment_proxies

@@ -70,6 +70,24 @@ def gzip_bomb() -> bytes:
     return _BOMB
 
 
+_CODING_BOMBS: dict[str, bytes] = {}
+
+
+def coding_bomb(coding: str) -> bytes:
+    """20 MB of zeros after an HTML head without a title, in br or zstd (made once)."""
+    if coding not in _CODING_BOMBS:
+        body = b"<html><head></head><body>" + b"\0" * (20 * 1024 * 1024)
+        if coding == "br":
+            import brotli
+
+            _CODING_BOMBS[coding] = brotli.compress(body, quality=1)
+        else:
+            import zstandard
+
+            _CODING_BOMBS[coding] = zstandard.ZstdCompressor(level=1).compress(body)
+    return _CODING_BOMBS[coding]
+
+
 def encode(body: bytes, coding: str) -> bytes:
     if coding == "br":
         import brotli
@@ -277,6 +295,9 @@ class LinkServer:
                 await writer.drain()
                 await asyncio.sleep(0.2)
             return False
+        if path in ("/bomb/br", "/bomb/zstd"):  # 20 MB of zeros in a few KB, no title
+            coding = path.split("/")[2]
+            return await self._send(writer, method, 200, coding_bomb(coding), {"Content-Encoding": coding})
         if path == "/gzipbomb":
             return await self._send(writer, method, 200, gzip_bomb(), {"Content-Encoding": "gzip"})
         if path == "/huge":  # 200 MB of HTML, streamed

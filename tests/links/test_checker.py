@@ -138,11 +138,13 @@ def test_dripping_server_cannot_hold_the_run(server, fast):
     assert time.monotonic() - started < 2.5
 
 
-@pytest.mark.parametrize("path", ["/gzipbomb", "/huge"])
+@pytest.mark.parametrize("path", ["/gzipbomb", "/huge", "/bomb/br", "/bomb/zstd"])
 def test_bodies_are_bounded(server, fast, path):
-    from linkserver import gzip_bomb
+    from linkserver import coding_bomb, gzip_bomb
 
     gzip_bomb()  # made once (compressing 100 MB takes the server longer than read_timeout)
+    if path.startswith("/bomb/"):
+        coding_bomb(path.split("/")[2])
     settings = dataclasses.replace(fast, method="get", timeout=10.0)
     tracemalloc.start()
     try:

@@ -371,7 +371,7 @@ def test_redirect_fix_only_where_the_url_is_literal():
     assert schemeless.start is None and redirect_fix(schemeless, "https://www.example.com/z") is None
 
 
-# --- the HTTP/1.1 client on answers the test server does not give ---------------------------------
+# --- answers the test server does not give: chunked, 1xx, HTTP/1.0, bare LF, not HTTP -----------
 
 
 @pytest.fixture(scope="module")
@@ -452,7 +452,7 @@ def raw_server():
         ("/utf8-location", "LK003", "/chunked/页面"),  # a raw UTF-8 Location, sent percent-encoded
     ],
 )
-def test_http11_framings(raw_server, fast, path, outcome, text):
+def test_framings_the_test_server_does_not_give(raw_server, fast, path, outcome, text):
     url, _ = raw_server
     result = one(dataclasses.replace(fast, method="get"), url(path))
     assert result.outcome == outcome, result

@@ -24,11 +24,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from corpuslint import config as config_module
 from corpuslint.config import Config, ConfigError
 from corpuslint.diagnostics import Diagnostic, Edit, Fix, Severity
+
+if TYPE_CHECKING:
+    from corpuslint.runner import LintPlan
 
 __all__ = [
     "Config",
@@ -53,7 +56,7 @@ ConfigLike = Union[Config, str, "os.PathLike[str]", None]
 _lock = threading.Lock()
 _loaded: dict[Path, tuple[tuple, Config]] = {}  # config file -> (its and its bases' stats, Config)
 _found: dict[Path, tuple[tuple, Path | None]] = {}  # directory -> (candidates' stats, config file)
-_plans: dict[tuple, tuple[Config, object]] = {}  # (id(config), select, ignore, schemas' stats) -> ...
+_plans: dict[tuple, tuple[Config, LintPlan]] = {}  # (id(config), select, ignore, schemas' stats) -> ...
 _defaults: dict[str, Config] = {}  # working directory -> the defaults rooted there
 _MAX_CACHED = 256
 
@@ -209,7 +212,7 @@ def invalidate_caches() -> None:
 # --- linting -----------------------------------------------------------------------------------
 
 
-def _plan(config: Config, select: Iterable[str] | None, ignore: Iterable[str]):
+def _plan(config: Config, select: Iterable[str] | None, ignore: Iterable[str]) -> LintPlan:
     from corpuslint.runner import RunOptions, enabled_codes, make_plan
 
     schema_stats = tuple(_stat(Path(association.schema)) for association in config.schemas)

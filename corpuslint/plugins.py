@@ -133,7 +133,7 @@ def _from_directory(directory: str) -> list[Plugin]:
         names = sorted(os.listdir(directory))
     except OSError:
         return []
-    plugins = []
+    plugins: list[Plugin] = []
     seen: set[str] = set()
     for name in names:
         if not name.endswith((".dist-info", ".egg-info")):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,7 +250,7 @@ class CorpuslintServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         lines, codec, bom = document.lines, document.position_codec, _bom(document.source)
         point = types.Range(start=params.position, end=params.position)
-        sections = []
+        sections: list[str] = []
         for index, diagnostic in enumerate([*linked.diagnostics, *linked.links]):
             item = convert.to_lsp(diagnostic, lines, index, None)
             if not _overlap(codec.range_to_client_units(lines, _after_bom(item.range, bom)), point):
@@ -297,7 +298,7 @@ def _config_problem(path: str, message: str) -> Diagnostic:
     return Diagnostic(path, 1, 1, "config", Severity.ERROR, message)
 
 
-def _wanted_indexes(diagnostics: list[types.Diagnostic]) -> set[int]:
+def _wanted_indexes(diagnostics: Sequence[types.Diagnostic]) -> set[int]:
     indexes = set()
     for item in diagnostics:
         data = item.data

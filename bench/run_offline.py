@@ -466,7 +466,7 @@ PROFILE_CATEGORIES = (
     ("reading, decoding, front matter YAML (`Document.read`)", ("Document.read", "Document.from_bytes"), ()),
     ("other FM rules", ("rules/frontmatter.py",), ()),
     ("FN rules (besides the index)", ("rules/footnotes.py",), ()),
-    ("TY rules", ("rules/typography.py",), ()),
+    ("TY rules", ("rules/typography.py", "rules/quotes.py", "rules/cjk_"), ()),
     ("SR001", ("rules/residue.py",), ()),
     ("suppression comments", ("suppressions.py",), ()),
     ("file cache", ("filecache.py",), ()),

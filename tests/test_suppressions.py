@@ -1,5 +1,10 @@
 """Inline suppression comments, as markdownlint has them."""
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from corpuslint.diagnostics import Diagnostic, Severity
 from corpuslint.suppressions import parse
 
@@ -74,3 +79,90 @@ def test_enable_one_code_inside_a_disable_all():
     assert not s.suppresses(diag(3, "FN001"))
     assert s.suppresses(diag(3, "FN002"))
     assert not s.suppresses(diag(5, "FN002"))
+
+
+# --- the linear parse against the per-line snapshot model it replaced --------------------------
+
+_MODEL_DIRECTIVE = re.compile(
+    r"<!--\s*corpuslint-(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)-->"
+)
+
+
+def _model(text: str):
+    """The quadratic model: every line's full state as (disabled, enabled) sets."""
+
+    def codes(raw: str) -> frozenset[str]:
+        found = frozenset(c.upper() for c in re.split(r"[\s,]+", raw.strip()) if c)
+        return found or frozenset({"*"})
+
+    def disable(state, new):
+        return (state[0] | new, state[1] - new)
+
+    def enable(state, new):
+        if "*" in new:
+            return (frozenset(), frozenset())
+        rest = state[0] - new
+        return (rest, state[1] | (new if rest else frozenset()))
+
+    lines, whole, active, extra, fence = {}, frozenset(), (frozenset(), frozenset()), {}, None
+    for number, line in enumerate(text.split("\n"), start=1):
+        marker = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
+        if marker or fence is not None:
+            if marker:
+                if fence is None:
+                    fence = marker.group(1)
+                elif marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                    fence = None if not line.strip()[len(marker.group(1)) :] else fence
+            lines[number] = active
+            continue
+        state = active
+        for match in _MODEL_DIRECTIVE.finditer(line):
+            kind, found = match.group(1), codes(match.group(2))
+            if kind == "disable":
+                active, state = disable(active, found), disable(state, found)
+            elif kind == "enable":
+                active = enable(active, found)
+            elif kind == "disable-line":
+                state = disable(state, found)
+            elif kind == "disable-next-line":
+                extra[number + 1] = extra.get(number + 1, frozenset()) | found
+            else:
+                whole |= found
+        if number in extra:
+            state = disable(state, extra.pop(number))
+        lines[number] = state
+
+    def suppressed(code: str, number: int) -> bool:
+        disabled, enabled = lines.get(number, (frozenset(), frozenset()))
+        covers = "*" in disabled or any(code.startswith(p) for p in disabled)
+        return (
+            "*" in whole
+            or any(code.startswith(p) for p in whole)
+            or (covers and not any(code.startswith(p) for p in enabled))
+        )
+
+    return suppressed, len(lines)
+
+
+_KINDS = ["disable", "enable", "disable-line", "disable-next-line", "disable-file"]
+_CODES = ["", "FN", "FN001", "fn002", "FM005", "FN001, FM", "LK001 FN"]
+_LINE = st.one_of(
+    st.sampled_from(["text", "```", "~~~", "    ```", "x > y"]),
+    st.lists(
+        st.tuples(st.sampled_from(_KINDS), st.sampled_from(_CODES), st.sampled_from(["", " ", " > "])),
+        min_size=1,
+        max_size=3,
+    ).map(lambda parts: " ".join(f"<!-- corpuslint-{k} {c} -->{gap}" for k, c, gap in parts)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=10))
+def test_parse_answers_as_the_per_line_snapshot_model(lines):
+    text = "\n".join(lines)
+    parsed = parse(text)
+    suppressed, count = _model(text)
+    for number in range(1, count + 1):
+        for code in ("FN001", "FN002", "FM005", "FM003", "LK001"):
+            expected = suppressed(code, number) if parsed is not None else False
+            assert parsed is None or parsed.suppresses(diag(number, code)) == expected, (text, number, code)

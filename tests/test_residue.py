@@ -223,3 +223,74 @@ def test_include_limits_sr001_to_the_configured_content():
     for path, expected in (("static/fonts/LICENSE.md", []), ("corpus/files/en-us/a.md", [3])):
         doc = Document.from_bytes(path, text.encode())
         assert [p.line for p in rule.check(doc, RuleContext(options=options))] == expected
+
+
+_LINE_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "©",
+            "版权声明",
+            "版权所有",
+            "版权归",
+            "作者",
+            "所有",
+            "本文",
+            "THE",
+            "the",
+            "End",
+            "END",
+            "-",
+            " ",
+            "喜欢就支持一下吧",
+            "！",
+            "请",
+            "登录后",
+            "发表",
+            "评论",
+            "暂无",
+            "内容",
+            "快来",
+            "抢沙发",
+            "吧",
+            "点赞",
+            "分享",
+            "收藏",
+            "打赏",
+            "举报",
+            "转发",
+            "赞",
+            "关注",
+            "阅读",
+            "浏览",
+            "5",
+            "(",
+            "（",
+            "）",
+            "|",
+            "·",
+            "更新时间",
+            "发布于",
+            "：",
+            ":",
+            "2025-11-01",
+            "12:30",
+            "上一篇",
+            "下一篇",
+            "标题",
+            "。",
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_LINE_PIECES)
+def test_every_whole_line_pattern_needs_a_hint_word(line):
+    _, _, _, whole_line, weak = residue._builtin()
+    stripped = line.strip()
+    matched = residue._whole_line(stripped, whole_line) is not None or any(
+        pattern.fullmatch(stripped) for _, pattern in weak
+    )
+    if matched:
+        assert residue._LINE_HINT.search(stripped)

@@ -7,7 +7,7 @@ fix can only change the marks a rule reported (and, for TY001, the spaces next t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from corpuslint.diagnostics import Edit
 from corpuslint.document import Document
@@ -15,14 +15,23 @@ from corpuslint.markdown.prose import ProseBlock, prose_blocks
 from corpuslint.rules.cjk_text import HAS_CJK, PLACEHOLDER, Masks, code_like_masks, is_cjk, mostly_latin
 
 
-@dataclass(frozen=True)
 class CjkBlock:
-    """A prose block with what in it is not Chinese prose."""
+    """A prose block with what in it is not Chinese prose (computed when first asked: most
+    blocks have no mark a rule looks at)."""
 
-    block: ProseBlock
-    masks: Masks
-    cjk_text: bool  # not mostly Latin: the block is CJK text
-    source: str  # the document's text, which the block's map points into
+    def __init__(self, block: ProseBlock, source: str) -> None:
+        self.block = block
+        self.source = source  # the document's text, which the block's map points into
+
+    @cached_property
+    def masks(self) -> Masks:
+        block = self.block
+        return code_like_masks(block.text, list(block.masked), getattr(block, "quote_depth", 0) > 0)
+
+    @cached_property
+    def cjk_text(self) -> bool:
+        """Not mostly Latin: the block is CJK text."""
+        return not mostly_latin(self.block.text)
 
     def masked(self, index: int) -> bool:
         return index in self.masks
@@ -45,9 +54,7 @@ def cjk_blocks(doc: Document) -> list[CjkBlock]:
     if cached is None:
         cached = []
         if cjk_document(doc):
-            for block in prose_blocks(doc):
-                masks = code_like_masks(block.text, list(block.masked), getattr(block, "quote_depth", 0) > 0)
-                cached.append(CjkBlock(block, masks, not mostly_latin(block.text), doc.text))
+            cached = [CjkBlock(block, doc.text) for block in prose_blocks(doc)]
         doc.cache["typography.cjk_blocks"] = cached
     return cached
 

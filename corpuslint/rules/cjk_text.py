@@ -94,6 +94,10 @@ _CODE_LIKE = (
 )
 
 
+# Every pattern of _CODE_LIKE needs one of these: a text without them has no code-like token.
+_CODE_LIKE_TRIGGER = re.compile(r"[/@\\:{}%$!?]|www\.")
+
+
 @lru_cache(maxsize=1)
 def _code_like() -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in _CODE_LIKE), re.MULTILINE)
@@ -154,7 +158,7 @@ def code_like_masks(text: str, extra: list[tuple[int, int]] | None = None, quote
     spans = list(extra or ())
     if looks_like_code(text, quoted):
         spans.append((0, len(text)))
-    else:
+    elif _CODE_LIKE_TRIGGER.search(text):
         spans.extend(m.span() for m in _code_like().finditer(text) if m.end() > m.start())
     return Masks(spans)
 

@@ -251,7 +251,7 @@ def straight_quotes_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Problem]
     if '"' not in doc.body or not HAS_CJK.search(doc.body):
         return
     for item in cjk_blocks(doc):
-        if not item.cjk_text or '"' not in item.block.text:
+        if '"' not in item.block.text or not item.cjk_text:
             continue
         pairs = _straight_pairs(item)
         if pairs is None:

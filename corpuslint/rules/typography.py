@@ -96,8 +96,9 @@ def halfwidth_marks(doc: Document, checked: str) -> list[Mark]:
     if cached is not None:
         return cached
     marks: list[Mark] = []
+    wanted = re.compile(f"[{re.escape(checked)}]") if checked else None
     for item in cjk_blocks(doc):
-        if item.cjk_text:
+        if wanted is not None and wanted.search(item.block.text) and item.cjk_text:
             marks.extend(_block_marks(item, checked))
     marks.sort(key=lambda m: m.block.block.source(m.index))
     doc.cache[key] = marks

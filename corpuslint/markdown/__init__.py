@@ -81,4 +81,3 @@ def preload() -> None:
     from corpuslint.markdown import _pulldown
 
     _pulldown.raw_events("x[^1]\n\n[^1]: y\n")
-

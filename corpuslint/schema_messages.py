@@ -208,6 +208,14 @@ def _alternatives(error: Any) -> str:
                 if item not in allowed:
                     allowed.append(item)
         return f"must be one of: {_choices(allowed)} (is {short(value)})"
+    if same_place and all(sub.validator == "required" for sub in same_place):
+        missing: list[str] = []
+        for sub in same_place:
+            for key in sub.validator_value:
+                if isinstance(value, dict) and key not in value and key not in missing:
+                    missing.append(key)
+        if missing:
+            return f"needs one of the keys: {_choices(missing)}"
     messages = list(dict.fromkeys(_say(sub) for sub in same_place))
     if len(messages) == 1:
         return messages[0]
@@ -279,7 +287,7 @@ def _problems_of(error: Any, fm: FrontMatter) -> Iterator[Problem]:
         line, column = fm.position(path)
         yield Problem(line, column, f"{_prefix(path)}key not allowed by the schema")
         return
-    line, column = fm.position(path)
+    line, column = fm.position(path) if path else _mapping_start(fm, path)
     yield Problem(line, column, _prefix(path) + _say(error))
 
 

@@ -176,3 +176,8 @@ def test_alternative_types_at_one_place_are_said_together():
     assert fm003("---\nsidebar: 3\n---\n", schema) == [
         (2, 1, "sidebar: must be a string or a list, not an integer (3)")
     ]
+
+
+def test_alternative_required_keys_are_said_together_at_the_mapping():
+    schema = {"type": "object", "anyOf": [{"required": ["date"]}, {"required": ["published"]}]}
+    assert fm003("---\ntitle: T\n---\n", schema) == [(2, 1, "needs one of the keys: date, published")]

@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 OFFLINE = """
@@ -48,3 +50,26 @@ def test_example_readme_shows_exactly_the_offline_output(tmp_path):
     assert LK000.search(expected) and LK000.search(actual), actual
     assert LK000.sub("LK000", actual) == LK000.sub("LK000", expected)
     assert "clean-article.md" not in actual
+
+
+def test_readme_recorded_run_on_the_samples_is_what_corpuslint_prints(tmp_path):
+    shared = REPO.parent / "shared"
+    if not (shared / "samples").is_dir():
+        pytest.skip("../shared/samples is not here")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```\n\$ cd \.\./shared && corpuslint (check [^\n]*)\n(.*?)```", readme, re.S)
+    command, expected = block.group(1).split(), block.group(2)
+    env = {**os.environ, "CORPUSLINT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("GITHUB_ACTIONS", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "corpuslint", *command, "--no-cache"],
+        cwd=shared,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == expected
+    errors = [line for line in expected.splitlines() if " FM" in line or " FN" in line]
+    assert errors and expected.index(errors[0]) == 0  # the errors come first

@@ -20,4 +20,4 @@ def test_a_directory_of_50000_files(tmp_path, run_installed):
         ("d07/f0007.md", 1, "FN001")
     ]
     summary = run_installed("check", "--no-links", "--select", "FN001", ".", cwd=tmp_path)
-    assert "in 1 of 50000 files" in summary.out
+    assert "in 1 of 50,000 files" in summary.out  # counts are grouped by thousands

@@ -45,13 +45,13 @@ import os
 import sqlite3
 import sys
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from corpuslint import __version__, cachedir, resultcodec
 from corpuslint.cachedir import CACHE_DIR_NAME  # noqa: F401  (re-exported)
+from corpuslint.sharding import in_shard, parse_shard, shard_key  # noqa: F401  (re-exported)
 
 DB_NAME = "results.sqlite"
 SCHEMA_VERSION = 2  # 2: JSON payloads (1 was pickle)
@@ -438,35 +438,3 @@ def _looks_corrupt(exc: sqlite3.DatabaseError) -> bool:
 def open_for(config: Any, plan: Any, root: str | os.PathLike[str] | None = None) -> FileCache:
     """The cache of a run; `root`: the cache directory from --cache-dir (see `cache_dir`)."""
     return FileCache(cache_dir(config, root), config_key(plan))
-
-
-# -- sharding ---------------------------------------------------------------------------------
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """`K/N` (1 <= K <= N) -> (K, N)."""
-    k, sep, n = text.partition("/")
-    try:
-        index, total = int(k), int(n)
-    except ValueError:
-        raise ValueError(f"expected K/N such as 2/4, got {text!r}") from None
-    if not sep or total < 1 or not 1 <= index <= total:
-        raise ValueError(f"expected K/N with 1 <= K <= N, got {text!r}")
-    return index, total
-
-
-def shard_key(path: str, root: Path) -> str:
-    """The path relative to the config's directory (posix), or absolute: independent of the cwd."""
-    absolute = Path(path).resolve()
-    try:
-        return absolute.relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
-
-
-def in_shard(path: str, root: Path, index: int, total: int) -> bool:
-    """Deterministic split by path: CRC-32 of the root-relative path, mod N. A file stays in its
-    shard when others are added or removed, so per-shard caches stay warm."""
-    if total == 1:
-        return True
-    return zlib.crc32(shard_key(path, root).encode("utf-8")) % total == index - 1

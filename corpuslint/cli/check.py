@@ -118,8 +118,8 @@ def _check_files(args: argparse.Namespace, resolver, progress) -> int:  # type: 
     sources = [source for _config, group in groups for source in group]
     if not sources:
         return _no_files(args, resolver)
-    if args.quiet < 2:
-        _warn_unused_schemas(groups)
+    if args.quiet < 2 and any(os.path.isdir(path) for path in args.paths or ["."]):
+        _warn_unused_schemas(groups)  # not for files named one by one (hooks): no walk for them
 
     show = progress.wanted(sys.stderr, disabled=args.no_progress or args.quiet >= 2)
     bar = progress.ProgressLine("linting") if show else None

@@ -203,7 +203,8 @@ def footnote_without_source(doc: Document, ctx: RuleContext) -> Iterator[Problem
     `https://` URL.
 
     A definition that is a note (an explanation, an aside, a translation: none of the above) is
-    not reported: on commentary blogs most footnotes are notes.
+    not reported: on commentary blogs most footnotes are notes. The rule is on by default (as a
+    warning) because it now reports only what reads as a citation; `--ignore FN004` turns it off.
 
     ## Why is this bad?
     A citation without a link cannot be followed or checked, and the link checker has nothing

@@ -127,12 +127,16 @@ def _dispatch(parser, args) -> int:  # type: ignore[no-untyped-def]
 
 
 def error(message: str) -> int:
-    print(f"corpuslint: error: {message}", file=sys.stderr)
+    from corpuslint.reporters import printable
+
+    print(f"corpuslint: error: {printable(message)}", file=sys.stderr)
     return EXIT_USAGE
 
 
 def warn(message: str) -> None:
-    print(f"corpuslint: warning: {message}", file=sys.stderr)
+    from corpuslint.reporters import printable
+
+    print(f"corpuslint: warning: {printable(message)}", file=sys.stderr)
 
 
 def _use_color(choice: str, stream) -> bool:  # type: ignore[no-untyped-def]

@@ -107,7 +107,7 @@ def _check_files(args: argparse.Namespace, resolver, progress) -> int:  # type: 
 
     groups, missing = discover_grouped(args.paths, resolver, force_exclude=args.force_exclude)
     for path in missing:
-        print(f"corpuslint: error: {path}: no such file or directory", file=sys.stderr)
+        error(f"{path}: no such file or directory")
     if missing:
         return EXIT_USAGE
     if args.shard:

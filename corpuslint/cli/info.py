@@ -96,9 +96,9 @@ def explain_rule(code: str) -> int:
 def cache(args: argparse.Namespace) -> int:
     """`cache clean` (alias `clear`): remove both caches of the config that applies here."""
     from corpuslint import cachedir
+    from corpuslint.applies import cache_root
     from corpuslint.cli.check import make_resolver
     from corpuslint.config import ConfigError
-    from corpuslint.applies import cache_root
 
     try:
         args.isolated = False
@@ -120,13 +120,15 @@ def cache(args: argparse.Namespace) -> int:
 def show_settings(path: str, resolver, options) -> int:  # type: ignore[no-untyped-def]
     """Which config (and what it extends), root, schema, rules and cache apply to `path`."""
     from corpuslint import registry
-    from corpuslint.discovery import SourceFile, excluded, included
     from corpuslint.applies import cache_root, configured_schema
+    from corpuslint.discovery import SourceFile, excluded, included
     from corpuslint.runner import enabled_codes
 
     absolute = os.path.normpath(os.path.abspath(path))
     config = resolver.for_file(absolute)
-    out = sys.stdout
+    from corpuslint.reporters import printable
+
+    out = _Escaping(sys.stdout, printable)
     out.write(f"File:    {path}\n")
     origin = "--config" if resolver.override is not None and config.path else "closest to the file"
     out.write(
@@ -182,3 +184,14 @@ def _declared_schema(path: str) -> str | None:
     data = fm.data if fm is not None else None
     value = data.get("$schema") if isinstance(data, dict) else None
     return str(Path(path).parent / value) if isinstance(value, str) and value else None
+
+
+class _Escaping:
+    """A stream that shows control characters in each line as escapes (paths come from users)."""
+
+    def __init__(self, stream, printable) -> None:  # type: ignore[no-untyped-def]
+        self.stream = stream
+        self.printable = printable
+
+    def write(self, text: str) -> None:
+        self.stream.write("\n".join(self.printable(line) for line in text.split("\n")))

@@ -64,3 +64,16 @@ def test_fix_on_clean_stdin_echoes_it_unchanged(tmp_path):
 def test_dash_with_other_paths_is_a_usage_error(tmp_path):
     proc = run(tmp_path, "-", "a.md", text="")
     assert proc.returncode == 2 and b"standard input" in proc.stderr
+
+
+def test_fix_on_undecodable_stdin_gives_the_bytes_back_and_says_why(tmp_path):
+    data = b"---\ntitle: x\n---\ncaf\xe9\n"
+    proc = subprocess.run(
+        [corpuslint_executable(), "check", "--no-links", "--no-cache", "--fix", "-"],
+        cwd=tmp_path,
+        input=data,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.stdout == data
+    assert b"IO001" in proc.stderr and proc.returncode == 1

@@ -65,7 +65,8 @@ def _fix(args, source, data: bytes, config, options, report) -> int:  # type: ig
 
     document = Document.from_bytes(source.display, data)
     if document.read_problem is not None:  # undecodable: nothing to fix, say why
-        sys.stdout.buffer.write(data) if args.fix else None
+        if args.fix:
+            sys.stdout.buffer.write(data)  # the text comes back as it was
         fixed_text, applied = None, []
     else:
         text, applied = document.text, []

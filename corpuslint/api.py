@@ -277,25 +277,23 @@ def fix_text(
     Returns the new text (newline style and byte order mark as in `text`) and the diagnostics
     whose fixes were applied. With `unsafe`, unsafe fixes too (`--unsafe-fixes`).
     """
-    from corpuslint.fixes import MAX_PASSES, apply_fixes
+    from corpuslint.edits import apply_exact
+    from corpuslint.fixes import MAX_PASSES
 
     bom = text.startswith("\ufeff")
-    body = text[1:] if bom else text
-    newline = "\r\n" if "\r\n" in body else "\n"
-    current = body.replace("\r\n", "\n").replace("\r", "\n") if "\r" in body else body
-    original = current
+    current = text[1:] if bom else text
     applied: list[Diagnostic] = []
     for _ in range(MAX_PASSES):
         diagnostics = lint_text(current, path, config, select=select, ignore=ignore)
-        new_text, done = apply_fixes(current, diagnostics, unsafe=unsafe)
+        # the rules' offsets are in the "\n"-normalised text; apply_exact maps them back, so
+        # CR, CRLF and mixed line ends stay exactly as they are outside the edited characters
+        new_text, done = apply_exact(current, diagnostics, unsafe=unsafe)
         if not done or new_text == current:
             break
         applied.extend(done)
         current = new_text
-    if current == original:
+    if not applied:
         return text, []
-    if newline != "\n":
-        current = current.replace("\n", newline)
     return ("\ufeff" if bom else "") + current, applied
 
 

@@ -138,6 +138,19 @@ def test_fix_text_keeps_crlf_newlines_and_the_bom(defaults):
     assert new_text == "\ufeff---\r\ntitle: A\r\n---\r\n中文，测试。\r\n" and applied
 
 
+@pytest.mark.parametrize(
+    "newlines",
+    [("\r", "\r", "\r", "\r"), ("\n", "\r\n", "\n", "\n"), ("\r\n", "\r\n", "\r", "\r\n")],
+    ids=["cr-only", "one-crlf-among-lf", "lone-cr-in-crlf"],
+)
+def test_fix_text_changes_only_the_fixed_characters_whatever_the_line_ends(defaults, newlines):
+    lines = ["---", "title: A", "---", "中文,测试。"]
+    original = "".join(line + end for line, end in zip(lines, newlines))
+    new_text, applied = api.fix_text(original, "a.md", defaults)
+    assert [d.code for d in applied] == ["TY001"]
+    assert new_text == original.replace("中文,测试", "中文，测试")
+
+
 def test_fix_text_without_fixes_returns_the_text_unchanged(defaults):
     assert api.fix_text(UNDEFINED, "a.md", defaults) == (UNDEFINED, [])
 

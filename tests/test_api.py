@@ -145,7 +145,7 @@ def test_fix_text_keeps_crlf_newlines_and_the_bom(defaults):
 )
 def test_fix_text_changes_only_the_fixed_characters_whatever_the_line_ends(defaults, newlines):
     lines = ["---", "title: A", "---", "中文,测试。"]
-    original = "".join(line + end for line, end in zip(lines, newlines))
+    original = "".join(line + end for line, end in zip(lines, newlines, strict=True))
     new_text, applied = api.fix_text(original, "a.md", defaults)
     assert [d.code for d in applied] == ["TY001"]
     assert new_text == original.replace("中文,测试", "中文，测试")

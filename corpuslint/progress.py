@@ -60,7 +60,7 @@ class ProgressLine:
         self._drawn_at = now
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = _duration((total - done) / rate) if rate > 0 else "?"
-        line = f"{self.label}: {done}/{total} {self.unit}, {rate:,.0f}/s, ETA {eta}"
+        line = f"{self.label}: {done}/{total} {self.unit}, {rate:.0f}/s, ETA {eta}"
         self._write(f"\r{line}\x1b[K")
         self._visible = True
 

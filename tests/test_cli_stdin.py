@@ -77,3 +77,17 @@ def test_fix_on_undecodable_stdin_gives_the_bytes_back_and_says_why(tmp_path):
     )
     assert proc.stdout == data
     assert b"IO001" in proc.stderr and proc.returncode == 1
+
+
+def test_fix_on_stdin_changes_only_the_fixed_characters_whatever_the_line_ends(tmp_path):
+    text = "---\r\ntitle: 标题\n---\r中文,中文。\n"  # CRLF, LF and CR in one document
+    proc = run(tmp_path, "--fix", "-", text=text)
+    assert proc.stdout.decode() == text.replace("中文,中文", "中文，中文")
+
+
+def test_diff_on_stdin_prints_a_patch_for_the_named_file(tmp_path):
+    proc = run(tmp_path, "--diff", "-", "--stdin-filename", "a.md", text=NO_DATE)
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert out.startswith("--- a/a.md\n+++ b/a.md\n")
+    assert "-中文,中文。\n+中文，中文。\n" in out

@@ -60,56 +60,55 @@ def _fix(args, source, data: bytes, config, options, report) -> int:  # type: ig
     from corpuslint import reporters
     from corpuslint.cli.check import _with_metadata, report_options
     from corpuslint.document import Document
-    from corpuslint.fixes import MAX_PASSES, apply_fixes
+    from corpuslint.edits import apply_exact
+    from corpuslint.fixes import MAX_PASSES
     from corpuslint.runner import run_data
 
     document = Document.from_bytes(source.display, data)
-    if document.read_problem is not None:  # undecodable: nothing to fix, say why
-        if args.fix:
-            sys.stdout.buffer.write(data)  # the text comes back as it was
-        fixed_text, applied = None, []
-    else:
-        text, applied = document.text, []
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    original = fixed = None
+    applied: list = []
+    if document.read_problem is None:
+        # the text with its own line ends: only the fixed characters change (CR, CRLF, mixed kept)
+        original = fixed = data[len(bom) :].decode("utf-8")
         no_links = replace(options, links=False)
         current = report
         for _ in range(MAX_PASSES):
-            new_text, done = apply_fixes(text, current.diagnostics, unsafe=args.unsafe_fixes)
-            if not done or new_text == text:
+            new_text, done = apply_exact(fixed, current.diagnostics, unsafe=args.unsafe_fixes)
+            if not done or new_text == fixed:
                 break
             applied.extend(done)
-            text = new_text
-            current = run_data(source, _encode(text, document), config, no_links)
-        fixed_text = text
+            fixed = new_text
+            current = run_data(source, bom + fixed.encode("utf-8"), config, no_links)
     if args.diff:
-        if fixed_text is not None and fixed_text != document.text:
-            import difflib
+        if original is None or fixed == original:
+            return EXIT_OK
+        import difflib
 
-            diff = difflib.unified_diff(
-                document.text.splitlines(keepends=True),
-                fixed_text.splitlines(keepends=True),
-                f"a/{source.display}",
-                f"b/{source.display}",
+        diff = difflib.unified_diff(
+            _lines(original),
+            _lines(fixed),
+            f"a/{source.display}",
+            f"b/{source.display}",
+        )
+        sys.stdout.write(
+            "".join(
+                line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff
             )
-            sys.stdout.write(
-                "".join(
-                    line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                    for line in diff
-                )
-            )
-            return EXIT_PROBLEMS
-        return EXIT_OK
-    if fixed_text is not None:
-        sys.stdout.buffer.write(_encode(fixed_text, document))
-        sys.stdout.flush()
-    remaining = run_data(source, _encode(fixed_text, document), config, options) if applied else report
+        )
+        return EXIT_PROBLEMS
+    result = data if fixed is None else bom + fixed.encode("utf-8")
+    sys.stdout.buffer.write(result)  # undecodable input comes back as it was
+    sys.stdout.flush()
+    remaining = run_data(source, result, config, options) if applied else report
     remaining = _with_metadata(remaining, [source])
     if args.quiet < 2:
         reporters.get("concise")(remaining, sys.stderr, report_options(args, "concise", remaining, [source]))
     return EXIT_OK if args.exit_zero or not remaining.errors else EXIT_PROBLEMS
 
 
-def _encode(text: str, document) -> bytes:  # type: ignore[no-untyped-def]
-    if document.newline != "\n":
-        text = text.replace("\n", document.newline)
-    data = text.encode("utf-8", "surrogatepass")
-    return b"\xef\xbb\xbf" + data if document.bom else data
+def _lines(text: str) -> list[str]:
+    """Lines as git sees them: split after each "\\n" only (U+2028, U+0085, CR stay inside)."""
+    import re
+
+    return re.findall(r"[^\n]*\n|[^\n]+", text)

@@ -258,8 +258,9 @@ def transports(args: argparse.Namespace) -> int:
     from corpuslint.links.settings import LinkSettings
 
     variants = [
-        ("one httpcore pool per origin (chosen)", {"pool_per_origin": True}),
-        ("httpx's default: one pool for all origins", {"pool_per_origin": False}),
+        ("one httpcore pool per request slot (chosen)", {"pools": "slot"}),
+        ("one httpcore pool per origin", {"pools": "origin"}),
+        ("httpx's default: one pool for all origins", {"pools": "shared"}),
     ]
     try:
         import httpx_aiohttp  # noqa: F401 - not a dependency: measured when installed

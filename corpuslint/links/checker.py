@@ -109,10 +109,10 @@ class Checker:
         resolver: Resolver | None = None,
         on_result: Callable[[LinkResult], None] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        pool_per_origin: bool = True,
+        pools: str = "slot",
     ) -> None:
         self.settings = settings
-        self._per_origin = pool_per_origin  # False: one httpcore pool for all (bench/links/run.py)
+        self._pools = pools  # client.POOLS: "origin" and "shared" are for bench/links/run.py
         self._on_result = on_result
         self._sleep = sleep
         self._excludes = [re.compile(p) for p in settings.exclude]
@@ -144,7 +144,7 @@ class Checker:
             self.backend,
             http1=http1,
             headers=self._header_values,
-            per_origin=self._per_origin,
+            pools=self._pools,
             environment=self._environment,
         )
 

@@ -53,13 +53,39 @@ class _OriginTransport(httpx.AsyncHTTPTransport):
         self._pool = pool
 
 
-class PinnedTransport(httpx.AsyncBaseTransport):
-    """httpx's transport on a `PinnedBackend`, one connection pool per origin.
+class _Released(httpx.AsyncByteStream):
+    """A response body that gives its pool back when it is closed."""
 
-    One pool per origin, not one for all: httpcore's pool walks all its connections and queued
-    requests at every request and every release, which costs more CPU than the request itself
-    once a few hundred connections are open (bench/README.md, "Link checker"). Through a proxy,
-    the target is checked against the policy first.
+    def __init__(self, inner: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
+        self._inner = inner
+        self._release: Callable[[], None] | None = release
+
+    async def __aiter__(self):  # type: ignore[no-untyped-def]
+        async for chunk in self._inner:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._inner.aclose()
+        finally:
+            if self._release is not None:
+                release, self._release = self._release, None
+                release()
+
+
+POOLS = ("slot", "origin", "shared")
+
+
+class PinnedTransport(httpx.AsyncBaseTransport):
+    """httpx's transport on a `PinnedBackend`, with small connection pools.
+
+    httpcore's pool walks all its connections and queued requests at every request and every
+    release, which costs more CPU than the request itself once many connections are open
+    (bench/README.md, "Link checker"). So by default ("slot") a request takes a pool of its
+    origin that no other request is using, or makes one: each pool holds one connection and
+    serves one request at a time (the checker already bounds requests per host). "origin": one
+    pool per origin; "shared": httpx's one pool (both for the benchmark). Through a proxy, the
+    target is checked against the policy first.
     """
 
     def __init__(
@@ -71,12 +97,14 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         http1: bool = True,
         http2: bool = True,
         proxy: httpx.Proxy | None = None,
-        per_origin: bool = True,
+        pools: str = "slot",
     ) -> None:
+        if pools not in POOLS:
+            raise ValueError(f"pools: one of {', '.join(POOLS)}, not {pools!r}")
         self._backend = backend
         self.proxied = proxy is not None
         self._proxy = proxy
-        self._per_origin = per_origin
+        self._pools = pools
         self._common: dict[str, Any] = {
             "ssl_context": context,
             "max_connections": limits.max_connections,
@@ -94,6 +122,8 @@ class PinnedTransport(httpx.AsyncBaseTransport):
             url = proxy.url
             backend.trusted.add((url.host, url.port or (443 if url.scheme == "https" else 80)))
         self._origins: dict[tuple[bytes, bytes, int | None], _OriginTransport] = {}
+        self._free: dict[tuple[bytes, bytes, int | None], list[_OriginTransport]] = {}
+        self._every: list[_OriginTransport] = []
 
     def _pool(self) -> Any:
         import httpcore
@@ -118,16 +148,34 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         url = request.url
         if self.proxied:
             await self._backend.check_target(url.host, url.port or (443 if url.scheme == "https" else 80))
-        key = (url.raw_scheme, url.raw_host, url.port) if self._per_origin else (b"", b"", None)
-        transport = self._origins.get(key)
-        if transport is None:
-            transport = self._origins[key] = _OriginTransport(self._pool())
-        return await transport.handle_async_request(request)
+        key = (url.raw_scheme, url.raw_host, url.port) if self._pools != "shared" else (b"", b"", None)
+        if self._pools != "slot":
+            transport = self._origins.get(key)
+            if transport is None:
+                transport = self._origins[key] = _OriginTransport(self._pool())
+                self._every.append(transport)
+            return await transport.handle_async_request(request)
+        free = self._free.setdefault(key, [])
+        if free:
+            transport = free.pop()
+        else:
+            transport = _OriginTransport(self._pool())
+            self._every.append(transport)
+        try:
+            response = await transport.handle_async_request(request)
+        except BaseException:
+            free.append(transport)  # the failed connection is closed; the pool serves the next one
+            raise
+        assert isinstance(response.stream, httpx.AsyncByteStream)
+        response.stream = _Released(response.stream, lambda: free.append(transport))
+        return response
 
     async def aclose(self) -> None:
-        for transport in self._origins.values():
+        for transport in self._every:
             await transport.aclose()
+        self._every.clear()
         self._origins.clear()
+        self._free.clear()
 
 
 class LinkClient(httpx.AsyncClient):
@@ -140,11 +188,11 @@ class LinkClient(httpx.AsyncClient):
         *,
         http1: bool = True,
         headers: dict[str, str],
-        per_origin: bool = True,
+        pools: str = "slot",
         environment: bool = True,
     ) -> None:
         self._backend = backend
-        self._per_origin = per_origin
+        self._pools = pools
         self._context = ssl_context(settings)
         self._http1 = http1
         limits = httpx.Limits(
@@ -178,16 +226,14 @@ class LinkClient(httpx.AsyncClient):
         self, *args: Any, limits: httpx.Limits | None = None, **kwargs: Any
     ) -> PinnedTransport:
         limits = limits or httpx.Limits()
-        return PinnedTransport(
-            self._backend, self._context, limits, http1=self._http1, per_origin=self._per_origin
-        )
+        return PinnedTransport(self._backend, self._context, limits, http1=self._http1, pools=self._pools)
 
     def _init_proxy_transport(
         self, proxy: httpx.Proxy, *args: Any, limits: httpx.Limits | None = None, **kwargs: Any
     ) -> PinnedTransport:
         limits = limits or httpx.Limits()
         return PinnedTransport(
-            self._backend, self._context, limits, http1=self._http1, proxy=proxy, per_origin=self._per_origin
+            self._backend, self._context, limits, http1=self._http1, proxy=proxy, pools=self._pools
         )
 
 

@@ -158,18 +158,3 @@ def test_consistent_documents_are_clean():
     assert lint("TY003", "微软，谷歌：苹果！\n") == []
     assert lint("TY003", "微软,谷歌:苹果!\n") == []
     assert lint("TY003", "微软，谷歌。English, text; here!\n") == []
-
-
-# --- the cheap trigger before the code-like patterns ---------------------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from corpuslint.rules import cjk_text  # noqa: E402
-
-
-@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.text(alphabet="中文a1 .-_/@\\:{}%$!?w<>#[]()\"'~\n", max_size=40))
-def test_every_code_like_token_needs_a_trigger_character(text):
-    if not cjk_text._CODE_LIKE_TRIGGER.search(text):
-        assert [m.span() for m in cjk_text._code_like().finditer(text) if m.end() > m.start()] == []

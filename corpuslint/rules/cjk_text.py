@@ -94,13 +94,81 @@ _CODE_LIKE = (
 )
 
 
-# Every pattern of _CODE_LIKE needs one of these: a text without them has no code-like token.
-_CODE_LIKE_TRIGGER = re.compile(r"[/@\\:{}%$!?]|www\.")
+# What each pattern of _CODE_LIKE needs in the text to match anywhere: every group, and of a
+# group any one string (tests/test_typography_masks.py checks it against the patterns).
+_NEEDS: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("//",),),
+    (("www.",),),
+    (("@",), (".",)),
+    ((".",), ("/",)),
+    (("/",),),
+    ((":\\",),),
+    ((".",), (":",)),
+    (("{{",), ("}}",)),
+    (("{%",), ("%}",)),
+    (("}}",),),
+    (("$$",),),
+    (("$",),),
+    (("!",),),
+    (("!", "?"),),
+    (("?",),),
+    (("!", "?"),),
+    ((":",),),
+    ((":",),),
+    ((":::", "!!!", "???"),),
+    (("[!",),),
+    (("{#", "{."),),
+)
 
 
 @lru_cache(maxsize=1)
 def _code_like() -> re.Pattern:
+    """All of _CODE_LIKE as one alternation (the reference `_code_like_for` must agree with)."""
     return re.compile("|".join(f"(?:{p})" for p in _CODE_LIKE), re.MULTILINE)
+
+
+@lru_cache(maxsize=256)
+def _code_like_subset(active: tuple[int, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{_CODE_LIKE[i]})" for i in active), re.MULTILINE)
+
+
+# The characters the strings of _NEEDS are made of (and `w`, only ever in `www.`, which needs `.`).
+_GATE = re.compile(r"[/@\\:{}%$!?.\[#]")
+
+
+@lru_cache(maxsize=512)
+def _plan(
+    chars: frozenset[str],
+) -> tuple[tuple[int, ...], tuple[tuple[int, tuple[tuple[str, ...], ...]], ...]]:
+    """For a text holding exactly `chars` of _GATE: the patterns its characters alone admit, and
+    those that also need a longer string looked up (with the groups still to look up)."""
+    admitted: list[int] = []
+    to_check: list[tuple[int, tuple[tuple[str, ...], ...]]] = []
+    for index, needs in enumerate(_NEEDS):
+        possible = [tuple(s for s in group if all(c in chars or c == "w" for c in s)) for group in needs]
+        if not all(possible):
+            continue
+        pending = tuple(group for group in possible if not any(len(s) == 1 for s in group))
+        if pending:
+            to_check.append((index, pending))
+        else:
+            admitted.append(index)
+    return tuple(admitted), tuple(to_check)
+
+
+def _code_like_for(text: str) -> re.Pattern | None:
+    """The alternation of only those patterns of _CODE_LIKE that can match somewhere in `text`
+    (None: none can). A pattern that matches nowhere in a text never wins a position of the
+    scan, so leaving it out finds the same tokens; what it saves is the attempt of every such
+    pattern at every position of the text."""
+    chars = frozenset(_GATE.findall(text))
+    if not chars:
+        return None
+    admitted, to_check = _plan(chars)
+    if to_check:
+        found = [i for i, groups in to_check if all(any(s in text for s in group) for group in groups)]
+        admitted = tuple(sorted((*admitted, *found)))
+    return _code_like_subset(admitted) if admitted else None
 
 
 # A line of a diagram or of code written as prose (D2, Mermaid, a config or code snippet).
@@ -158,8 +226,10 @@ def code_like_masks(text: str, extra: list[tuple[int, int]] | None = None, quote
     spans = list(extra or ())
     if looks_like_code(text, quoted):
         spans.append((0, len(text)))
-    elif _CODE_LIKE_TRIGGER.search(text):
-        spans.extend(m.span() for m in _code_like().finditer(text) if m.end() > m.start())
+    else:
+        pattern = _code_like_for(text)
+        if pattern is not None:
+            spans.extend(m.span() for m in pattern.finditer(text) if m.end() > m.start())
     return Masks(spans)
 
 

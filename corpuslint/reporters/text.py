@@ -19,7 +19,7 @@ WORST_FILES = 3
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def summary(report: Report) -> str:
@@ -27,7 +27,7 @@ def summary(report: Report) -> str:
         return f"All checks passed! ({_plural(report.files, 'file')} checked)"
     return (
         f"Found {_plural(report.errors, 'error')} and {_plural(report.warnings, 'warning')} "
-        f"in {report.files_with_diagnostics} of {_plural(report.files, 'file')}."
+        f"in {report.files_with_diagnostics:,} of {_plural(report.files, 'file')}."
     )
 
 
@@ -105,14 +105,14 @@ def write_overview(report: Report, stream: IO[str], paint: Painter, sort: str = 
     names = {code: report.rule_docs.get(code, ("", "", ""))[0] for code in counts}
     stream.write("By code:\n")
     order = sorted(counts, key=lambda code: (-severity[code], -counts[code], code))
-    width = max(len(str(counts[code])) for code in order)
+    width = max(len(f"{counts[code]:,}") for code in order)
     for code in order:
         label = paint(f"{code:<6}", BOLD, RED if severity[code] is Severity.ERROR else YELLOW)
-        stream.write(f"  {label} {str(severity[code]):<7} {counts[code]:>{width}}  {names[code]}\n")
+        stream.write(f"  {label} {str(severity[code]):<7} {counts[code]:>{width},}  {names[code]}\n")
     per_file = Counter(d.path for d in report.diagnostics)
     worst = sorted(per_file.items(), key=lambda item: (-item[1], item[0]))[:WORST_FILES]
     stream.write(
-        "Most findings: " + ", ".join(f"{printable(path)} ({count})" for path, count in worst) + "\n"
+        "Most findings: " + ", ".join(f"{printable(path)} ({count:,})" for path, count in worst) + "\n"
     )
     errors = sorted({code for code in counts if severity[code] is Severity.ERROR})
     select = ",".join(errors) if errors else order[0]
@@ -137,7 +137,7 @@ def write_totals(report: Report, stream: IO[str]) -> None:
         stream.write(f"[*] {_plural(safe, 'fixable diagnostic')} (use `--fix`).\n")
     if unsafe:
         fixes = "fix" if unsafe == 1 else "fixes"
-        stream.write(f"{unsafe} more {fixes} available with `--fix --unsafe-fixes`.\n")
+        stream.write(f"{unsafe:,} more {fixes} available with `--fix --unsafe-fixes`.\n")
 
 
 def write_statistics(report: Report, stream: IO[str], paint: Painter) -> None:

@@ -24,18 +24,25 @@ import html
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache, lru_cache
 from urllib.parse import urlsplit, urlunsplit
+
+
+def _lazy(pattern: str | bytes, flags: int = 0) -> Callable[[], re.Pattern]:
+    """A regular expression compiled on its first use: a run pays only for the patterns it
+    uses (a `--no-links` run never compiles the page-title ones; start-up stays small)."""
+    return cache(lambda: re.compile(pattern, flags))
+
 
 # --- page titles ---------------------------------------------------------------------------
 
-_TITLE = re.compile(rb"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(rb"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([-A-Za-z0-9_.:]+)""", re.IGNORECASE)
+_TITLE = _lazy(rb"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_META = _lazy(rb"<meta\b[^>]*>", re.IGNORECASE)
+_ATTR = _lazy(rb"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_CHARSET = _lazy(rb"""charset\s*=\s*["']?\s*([-A-Za-z0-9_.:]+)""", re.IGNORECASE)
 _TITLE_PROPERTIES = (b"og:title", b"twitter:title")
-_SPACE = re.compile(r"\s+")
+_SPACE = _lazy(r"\s+")
 MAX_TITLE = 500  # characters kept of one title
 
 
@@ -51,8 +58,8 @@ def _codec(name: str | None) -> str | None:
 
 
 def _meta_charset(head: bytes) -> str | None:
-    for tag in _META.finditer(head):
-        match = _CHARSET.search(tag.group(0))
+    for tag in _META().finditer(head):
+        match = _CHARSET().search(tag.group(0))
         if match:
             codec = _codec(match.group(1).decode("ascii", "replace"))
             if codec:
@@ -67,7 +74,7 @@ def page_encoding(body: bytes, content_type: str | None = None) -> str:
         return "utf-8-sig"
     if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    header = _CHARSET.search(content_type.encode("latin-1", "replace")) if content_type else None
+    header = _CHARSET().search(content_type.encode("latin-1", "replace")) if content_type else None
     declared = (_codec(header.group(1).decode("ascii", "replace")) if header else None) or _meta_charset(
         body[:4096]
     )
@@ -88,7 +95,7 @@ def page_encoding(body: bytes, content_type: str | None = None) -> str:
 
 def clean_title(raw: str) -> str:
     """Entities unescaped, whitespace collapsed, stripped, bounded."""
-    return _SPACE.sub(" ", html.unescape(raw)).strip()[:MAX_TITLE]
+    return _SPACE().sub(" ", html.unescape(raw)).strip()[:MAX_TITLE]
 
 
 def page_titles(body: bytes | None, content_type: str | None = None) -> tuple[str, ...]:
@@ -107,12 +114,12 @@ def page_titles(body: bytes | None, content_type: str | None = None) -> tuple[st
         if text and text not in found:
             found.append(text)
 
-    match = _TITLE.search(body)
+    match = _TITLE().search(body)
     if match:
         add(match.group(1))
-    for tag in _META.finditer(body):
+    for tag in _META().finditer(body):
         attrs: dict[bytes, bytes] = {}
-        for attr in _ATTR.finditer(tag.group(0)):
+        for attr in _ATTR().finditer(tag.group(0)):
             value = attr.group(2) if attr.group(2) is not None else attr.group(3)
             if value is None:
                 value = attr.group(4)
@@ -129,7 +136,7 @@ def page_titles(body: bytes | None, content_type: str | None = None) -> tuple[st
 # it (`GPT-5` is one word); dashes, underscores, bars and 丨 count anywhere. Colons, commas and
 # question and exclamation marks also split (a title and its subtitle), since the candidates
 # include every run of consecutive segments, the whole title too.
-_SEPARATORS = re.compile(r"\s+[-~·•»]\s+|\s*[|｜丨_–—]+\s*|\s*--\s*|[【】]|^\s*\[|\]\s*|\s*[：:，,？?！!]")
+_SEPARATORS = _lazy(r"\s+[-~·•»]\s+|\s*[|｜丨_–—]+\s*|\s*--\s*|[【】]|^\s*\[|\]\s*|\s*[：:，,？?！!]")
 MIN_CONTAINED = 4  # normalised characters a title needs to match by being contained in another
 MAX_SEGMENTS = 8
 
@@ -149,8 +156,8 @@ def _is_title_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LNM"
 
 
-_RUN = re.compile(r"[^\W_]+")
-_JOINER = re.compile(r"(?<=[^\W_])[-.·'’/](?=[^\W_])")  # GPT-4o, 1.5, e-Print: one word
+_RUN = _lazy(r"[^\W_]+")
+_JOINER = _lazy(r"(?<=[^\W_])[-.·'’/](?=[^\W_])")  # GPT-4o, 1.5, e-Print: one word
 
 
 def _is_cjk(char: str) -> bool:
@@ -170,9 +177,9 @@ def title_tokens(text: str) -> Counter[str]:
     A word of a spaced script is one token, so a shared brand name (`OpenAI`) weighs as much as
     one shared Chinese word, not as five shared bigrams.
     """
-    text = _JOINER.sub("", unicodedata.normalize("NFKC", text).casefold())
+    text = _JOINER().sub("", unicodedata.normalize("NFKC", text).casefold())
     tokens: Counter[str] = Counter()
-    for run in _RUN.finditer(text):
+    for run in _RUN().finditer(text):
         word = run.group(0)
         chunk_start = 0
         for i in range(1, len(word) + 1):
@@ -209,7 +216,7 @@ def _similarity(a: str, b: str, na: str, nb: str) -> float:
 
 def title_candidates(title: str) -> list[str]:
     """The title and every run of consecutive segments between site-name separators."""
-    segments = [s for s in (part.strip() for part in _SEPARATORS.split(title)) if s]
+    segments = [s for s in (part.strip() for part in _SEPARATORS().split(title)) if s]
     candidates = [title]
     if len(segments) > MAX_SEGMENTS:
         segments = segments[:MAX_SEGMENTS]
@@ -297,7 +304,7 @@ _MONTH_NAME = (
     r"(?P<{}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_DATE = re.compile(
+_DATE = _lazy(
     # Every branch starts with a digit or a month name's initial: the lookahead lets the engine
     # pass over other characters without trying the four branches (same matches).
     r"(?=\d|[jfmasond])(?:"
@@ -312,13 +319,13 @@ _DATE = re.compile(
 # The first two branches alone, for text where no month name can match: every month name of
 # _DATE starts with one of these (compared with the same case folding), so without one of them
 # the month branches match nowhere and the numeric branches find the same dates.
-_DATE_NUMERIC = re.compile(
+_DATE_NUMERIC = _lazy(
     r"(?=\d{4})(?:"
     r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])"
     r"|(?<!\d)(?P<y2>\d{4})\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})(?:\s*[日号])?(?!\d))"
 )
-_MONTH_PREFIX = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
-_MONTH_INITIAL = re.compile(r"[jfmasond]", re.IGNORECASE)
+_MONTH_PREFIX = _lazy(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+_MONTH_INITIAL = _lazy(r"[jfmasond]", re.IGNORECASE)
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[_dt.date, int, int]]:
@@ -328,9 +335,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
     `Jun. 19 2025`, `19 June 2025`. Impossible dates (`2025/13/40`) are skipped.
     """
     end = len(text) if end is None else end
-    pattern = _DATE
-    if not _MONTH_INITIAL.search(text, start, end) or not _MONTH_PREFIX.search(text, start, end):
-        pattern = _DATE_NUMERIC
+    numeric = not _MONTH_INITIAL().search(text, start, end) or not _MONTH_PREFIX().search(text, start, end)
+    pattern = _DATE_NUMERIC() if numeric else _DATE()
     for match in pattern.finditer(text, start, end):
         groups = match.groupdict()
         try:
@@ -371,23 +377,23 @@ def parse_date(value: object) -> _dt.date | None:
 
 # A retrieval marker before its date (`检索日期2025/6/19`, `检索于：2025年6月19日`, `Retrieved
 # 2025-06-19`, `accessed on June 19, 2025`) or after it (`2025年6月19日检索`, `2025/6/19访问`).
-_MARKER_BEFORE = re.compile(
+_MARKER_BEFORE = _lazy(
     r"(?:检索|访问|查阅|引用|获取|浏览)(?:日期|时间|日|于)?(?:为|是)?\s*[:：]?\s*"
     r"|\b(?:last\s+)?(?:retrieved|accessed|access\s+date|date\s+accessed|retrieval\s+date)"
     r"(?:\s+(?:on|at))?\s*[:：]?\s*",
     re.IGNORECASE,
 )
-_MARKER_AFTER = re.compile(r"\s*(?:检索|访问|查阅|引用|获取|浏览)")
+_MARKER_AFTER = _lazy(r"\s*(?:检索|访问|查阅|引用|获取|浏览)")
 MARKER_HINTS = ("检索", "访问", "查阅", "引用", "获取", "浏览", "retriev", "access")
 # One search for any of MARKER_HINTS in `text.lower()`: str.lower maps no character but A-Z to
 # these ASCII letters in place (U+0130 becomes "i" and a combining dot, which "retriev" cannot
 # hold), so ASCII-only case folding finds the same hints.
-_MARKER_HINT = re.compile("|".join(MARKER_HINTS), re.IGNORECASE | re.ASCII)
+_MARKER_HINT = _lazy("|".join(MARKER_HINTS), re.IGNORECASE | re.ASCII)
 
 
 def has_marker_hint(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether `text[start:end]` holds a retrieval marker's hint (see MARKER_HINTS), any case."""
-    return _MARKER_HINT.search(text, start, len(text) if end is None else end) is not None
+    return _MARKER_HINT().search(text, start, len(text) if end is None else end) is not None
 
 
 def retrieval_dates(
@@ -405,11 +411,11 @@ def retrieval_dates(
     for when, date_start, date_end in find_dates(text, start, end) if dates is None else dates:
         before = text[max(start, date_start - 24) : date_start]
         marked = False
-        for marker in _MARKER_BEFORE.finditer(before):
+        for marker in _MARKER_BEFORE().finditer(before):
             if marker.end() == len(before):
                 marked = True
                 break
-        if not marked and _MARKER_AFTER.match(text, date_end, end):
+        if not marked and _MARKER_AFTER().match(text, date_end, end):
             marked = True
         if marked:
             found.append((when, date_start, date_end))
@@ -433,13 +439,13 @@ def masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
     for start, stop in merged:
         pieces.append(text[done:start])
         part = text[start:stop]
-        pieces.append(" " * len(part) if "\n" not in part else _NOT_NEWLINE.sub(" ", part))
+        pieces.append(" " * len(part) if "\n" not in part else _NOT_NEWLINE().sub(" ", part))
         done = stop
     pieces.append(text[done:])
     return "".join(pieces)
 
 
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_NOT_NEWLINE = _lazy(r"[^\n]")
 
 
 # --- the links phase: CT001 and CT003 over the occurrences of every document -------------------

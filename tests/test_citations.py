@@ -260,7 +260,7 @@ def test_find_dates_shortcut_finds_what_the_full_pattern_finds(text, data):
     # without a month name, find_dates uses the numeric branches alone
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    spans = [m.span() for m in citations._DATE.finditer(text, start, end)]
+    spans = [m.span() for m in citations._DATE().finditer(text, start, end)]
     assert spans == [m.span() for m in _ORIGINAL_DATE.finditer(text, start, end)]
     found = [(s, e) for _d, s, e in find_dates(text, start, end)]
     assert set(found) <= set(spans)

@@ -1,8 +1,10 @@
 """Find, split and load a document's front matter, keeping every key's position.
 
-python-frontmatter's handlers decide which format a document opens with (YAML `---`, TOML `+++`,
-JSON `{`); the split and the load are done here because the library strips the text (losing line
-offsets) and silently drops metadata that is not a mapping.
+A document's opening line decides its format (YAML `---`, TOML `+++`, JSON `{`), with the
+patterns of python-frontmatter's handlers (so the same documents count as having front matter);
+the split and the load are done here because that library strips the text (losing line offsets)
+and silently drops metadata that is not a mapping, and importing it would import PyYAML for
+every document. PyYAML is imported only when a YAML front matter is loaded.
 
 Front matter is untrusted input, so loading is bounded: the raw text has a size limit, nesting a
 depth limit, the number of values a budget (YAML aliases counted expanded), and integers Python's
@@ -16,8 +18,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-
-from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
 from corpuslint.front_matter.model import (
     DEFAULT_YAML_VERSION,
@@ -50,6 +50,9 @@ __all__ = [
 ]
 
 
+# python-frontmatter's YAMLHandler.FM_BOUNDARY and JSONHandler.FM_BOUNDARY, matched at offset 0.
+_YAML_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+_JSON_BOUNDARY = re.compile(r"^(?:{|})$", re.MULTILINE)
 _TOML_BOUNDARY = re.compile(r"^\+{3,}[ \t]*$", re.MULTILINE)
 _YAML_CLOSE = re.compile(r"^(?:-{3,}|\.\.\.)[ \t]*$", re.MULTILINE)
 _JSON_CLOSE = re.compile(r"^\}[ \t]*$", re.MULTILINE)
@@ -57,11 +60,11 @@ _JSON_CLOSE = re.compile(r"^\}[ \t]*$", re.MULTILINE)
 
 def split(text: str) -> tuple[FrontMatter | None, int]:
     """Return the front matter (unparsed) and the offset where the body starts."""
-    if YAMLHandler.FM_BOUNDARY.match(text):
+    if _YAML_BOUNDARY.match(text):
         return _split_delimited(text, "yaml", _YAML_CLOSE)
     if _TOML_BOUNDARY.match(text):
         return _split_delimited(text, "toml", _TOML_BOUNDARY)
-    if JSONHandler.FM_BOUNDARY.match(text) and re.match(r"\{[ \t]*\n", text):
+    if _JSON_BOUNDARY.match(text) and re.match(r"\{[ \t]*\n", text):
         close = _JSON_CLOSE.search(text)
         if close:
             raw = text[: close.end()]

@@ -181,3 +181,21 @@ def test_files_named_one_by_one_are_not_checked_against_every_schema_glob(tmp_pa
         },
     )
     assert "matches no file" not in lint(run_installed, tmp_path, "news/a.md").err  # what a hook runs
+
+
+def test_fix_applies_each_files_own_config(tmp_path, run_installed):
+    comma = "---\ntitle: 标题\n---\n中文,中文。\n"
+    write(
+        tmp_path,
+        {
+            "corpuslint.toml": "",
+            "a.md": comma,
+            "kept/corpuslint.toml": 'ignore = ["TY001"]\n',
+            "kept/b.md": comma,
+        },
+    )
+    result = run_installed("check", "--no-links", "--no-cache", "--fix", ".", cwd=tmp_path)
+    assert result.code == 0, result.out + result.err
+    assert (tmp_path / "a.md").read_text(encoding="utf-8").endswith("中文，中文。\n")
+    assert (tmp_path / "kept" / "b.md").read_text(encoding="utf-8") == comma  # TY001 is off there
+    assert "Fixed 1 problem in 1 file." in result.err

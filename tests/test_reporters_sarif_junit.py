@@ -204,3 +204,12 @@ def test_report_paths_default_keeps_old_callers_working():
     report = Report([], files=0)
     assert report.paths == ()
     assert ET.fromstring(render("junit", report)).get("tests") == "0"
+
+
+def test_junit_from_the_installed_entry_point_is_valid_with_control_characters(corpus, run_installed):
+    root = corpus({"a.md": "Text[^\x1bc\x07x].\n", "b.md": "# Fine\n"})
+    result = run_installed("check", "--no-links", "--no-cache", "--output-format", "junit", ".", cwd=root)
+    assert result.code == 1, result.err
+    tree = validate_junit(result.out)
+    assert tree.get("tests") == "2" and tree.get("failures") == "1"
+    assert "\x1b" not in result.out

@@ -49,10 +49,14 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 def mostly_latin(text: str) -> bool:
     """True when `text` is not CJK text: no CJK letter, or LATIN_WORDS_PER_CJK Latin words
     per CJK letter (`from "M03L" to "M03", which is from 闰三月 to 三月`)."""
-    cjk = len(_cjk_letters().findall(text))
-    if not cjk:
-        return True
-    return len(_LATIN_WORD.findall(text)) >= LATIN_WORDS_PER_CJK * cjk
+    # cjk == 0 or words >= 2 * cjk, i.e. fewer than words // 2 + 1 CJK letters: counting stops there.
+    needed = len(_LATIN_WORD.findall(text)) // LATIN_WORDS_PER_CJK + 1
+    found = 0
+    for _ in _cjk_letters().finditer(text):
+        found += 1
+        if found >= needed:
+            return False
+    return True
 
 
 # --- code-like tokens -------------------------------------------------------------------------
@@ -235,7 +239,7 @@ def code_like_masks(text: str, extra: list[tuple[int, int]] | None = None, quote
 
 # --- English inside Chinese ---------------------------------------------------------------------
 
-_LATIN_RUN_CHARS = re.compile(r"[\x20-\x7e\u2019]")  # printable ASCII and the apostrophe ’
+_LATIN_RUN = re.compile(r"[\x20-\x7e\u2019]*")  # printable ASCII and the apostrophe ’
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _INNER_MARK = re.compile(r"[A-Za-z0-9][,.;:!?]\s+[A-Za-z0-9]|[A-Za-z]['’][A-Za-z]")
 
@@ -246,14 +250,9 @@ _RUN_LIMIT = 200  # characters looked at on each side of a mark
 def latin_run(text: str, index: int) -> tuple[int, int]:
     """The run of Latin text (printable ASCII, apostrophes) around `index`, at most _RUN_LIMIT
     characters on each side."""
-    start = index
     floor = max(0, index - _RUN_LIMIT)
-    while start > floor and _LATIN_RUN_CHARS.match(text[start - 1]):
-        start -= 1
-    end = index + 1
-    ceiling = min(len(text), index + 1 + _RUN_LIMIT)
-    while end < ceiling and _LATIN_RUN_CHARS.match(text[end]):
-        end += 1
+    start = index - _LATIN_RUN.match(text[floor:index][::-1]).end()
+    end = _LATIN_RUN.match(text, index + 1, min(len(text), index + 1 + _RUN_LIMIT)).end()
     return start, end
 
 

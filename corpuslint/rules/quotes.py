@@ -10,6 +10,7 @@ alternation; a fix is offered only when the intended pairing is certain.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -22,13 +23,19 @@ from corpuslint.rules.cjk_text import HAS_CJK, is_cjk_letter
 _OPEN, _CLOSE = "“", "”"
 _SINGLE_OPEN, _SINGLE_CLOSE = "‘", "’"
 _LEADING_MARKUP = " \t*_>-~"
+_STRAIGHT = re.compile('"')
+
+
+_MARK_PATTERNS = {(_OPEN, _CLOSE): re.compile("[“”]"), (_SINGLE_OPEN, _SINGLE_CLOSE): re.compile("[‘’]")}
 
 
 def _marks(item: CjkBlock, opening: str, closing: str) -> list[int]:
     text = item.block.text
     found = []
-    for index, char in enumerate(text):
-        if (char == opening or char == closing) and not item.masked(index):
+    for match in _MARK_PATTERNS[opening, closing].finditer(text):
+        index = match.start()
+        char = text[index]
+        if not item.masked(index):
             if (
                 char == "’"
                 and 0 < index < len(text) - 1
@@ -203,7 +210,7 @@ def _straight_pairs(item: CjkBlock) -> list[tuple[int, int]] | None:
     count, or a mark that faces the wrong way: an opening one before a space, a closing one
     after a space)."""
     text = item.block.text
-    found = [i for i, c in enumerate(text) if c == '"' and not item.masked(i)]
+    found = [m.start() for m in _STRAIGHT.finditer(text) if not item.masked(m.start())]
     if not found or len(found) % 2:
         return None
     pairs = list(zip(found[::2], found[1::2], strict=True))

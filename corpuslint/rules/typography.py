@@ -19,7 +19,7 @@ from corpuslint.diagnostics import Edit, Fix, Problem, Severity
 from corpuslint.document import Document
 from corpuslint.registry import RuleContext, rule
 from corpuslint.rules import quotes  # noqa: F401  (registers TY002 and TY004)
-from corpuslint.rules.cjk_prose import CjkBlock, cjk_blocks, fullwidth_edit, location
+from corpuslint.rules.cjk_prose import CjkBlock, cjk_blocks, fullwidth_edit
 from corpuslint.rules.cjk_text import HAS_CJK, ends_english_phrase, is_cjk
 
 HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？", "(": "（", ")": "）"}
@@ -75,6 +75,7 @@ class Mark:
     index: int  # virtual position
     char: str
     edit: Edit | None
+    source: int  # offset in doc.text, or -1 when the prose map has none
 
 
 def _neighbour_index(text: str, index: int, step: int, skip: str) -> int:
@@ -100,7 +101,7 @@ def halfwidth_marks(doc: Document, checked: str) -> list[Mark]:
     for item in cjk_blocks(doc):
         if wanted is not None and wanted.search(item.block.text) and item.cjk_text:
             marks.extend(_block_marks(item, checked))
-    marks.sort(key=lambda m: m.block.block.source(m.index))
+    marks.sort(key=lambda m: m.source)
     doc.cache[key] = marks
     return marks
 
@@ -149,7 +150,7 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
     for index in sentence:
         char = text[index]
         if index in captions:
-            yield Mark(item, index, char, fullwidth_edit(item, index, HALF_TO_FULL[char]))
+            yield _mark(item, index)
             continue
         prev_char = text[index - 1] if index else ""
         next_char = text[index + 1] if index + 1 < len(text) else ""
@@ -162,9 +163,15 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
             continue
         if ends_english_phrase(text, index):
             continue  # `运行 Hello, world! 程序`
-        yield Mark(item, index, char, fullwidth_edit(item, index, HALF_TO_FULL[char]))
+        yield _mark(item, index)
     for index in sorted(converted):
-        yield Mark(item, index, text[index], fullwidth_edit(item, index, HALF_TO_FULL[text[index]]))
+        yield _mark(item, index)
+
+
+def _mark(item: CjkBlock, index: int) -> Mark:
+    char = item.block.text[index]
+    edit = fullwidth_edit(item, index, HALF_TO_FULL[char])
+    return Mark(item, index, char, edit, item.block.source(index))
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -217,10 +224,9 @@ def halfwidth_punctuation_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Pr
         yield Problem(1, 1, str(exc))
         return
     for mark in halfwidth_marks(doc, checked):
-        where = location(doc, mark.block.block, mark.index)
-        if where is None:
+        if mark.source < 0:
             continue
-        line, column = where
+        line, column = doc.position(mark.source)
         full = HALF_TO_FULL[mark.char]
         fix = Fix(f"Replace `{mark.char}` with `{full}`", (mark.edit,)) if mark.edit else None
         message = f"half-width {_KIND[mark.char]} `{mark.char}` in CJK text; use `{full}`"
@@ -258,9 +264,8 @@ def mixed_punctuation_width(doc: Document, ctx: RuleContext) -> Iterator[Problem
         return
     half: dict[str, list[int]] = {}
     for mark in halfwidth_marks(doc, checked):
-        source = mark.block.block.source(mark.index)
-        if source >= 0:
-            half.setdefault(_KIND[mark.char], []).append(source)
+        if mark.source >= 0:
+            half.setdefault(_KIND[mark.char], []).append(mark.source)
     if not half:
         return
     full: dict[str, list[int]] = {}

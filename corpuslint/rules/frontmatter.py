@@ -330,13 +330,15 @@ def template_placeholder(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     builtin = options.get("builtin", True)
     builtin = True if builtin is None else bool(builtin)
     extra = _option_list(options.get("placeholders"))
-    patterns = _placeholder_patterns(builtin, extra)
-    if not patterns:
+    if not builtin and not extra:  # no pattern at all (every entry of `extra` is one)
         return
     prefilter = _placeholder_prefilter(builtin, extra)
+    patterns: list[re.Pattern[str]] | None = None  # compiled when a value needs them: most never do
     for path, line, column, value in fm.strings:
         if prefilter is not None and prefilter.search(value) is None:
             continue
+        if patterns is None:
+            patterns = _placeholder_patterns(builtin, extra)
         for start, end in _matches(patterns, value):
             found = value[start:end]
             shown = found if len(found) <= 40 else found[:37] + "..."

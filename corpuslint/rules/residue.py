@@ -22,22 +22,45 @@ _SEARCH: tuple[tuple[str, str], ...] = (
     ("disclaimer", r"本站(?:所有)?(?:资料|内容|文章)?均由网友自行(?:发布|上传)"),
     ("disclaimer", r"如有侵权[，,]?\s*请(?:与我们|与本站)?联系(?:本站|我们)?(?:删除|处理)"),
 )
-# Cheap substring tests (of the case-folded body) before the regular expressions run.
-_SEARCH_TRIGGERS = ("icp", "公网安备", "rights", "©", "copyright", "网友自行", "侵权")
-# Case-folding the body costs more than the rest of the rule, and so do a dozen substring
-# tests of a CJK text. A folded body holds "icp" only if the body holds an ASCII c then p next to
-# each other ("rights" and "copyright": g then h): no other character folds to a string ending
-# in c or g, or starting with p or h and going on with a letter. Those pairs survive in the
-# body's ASCII characters (lower-cased), which are cheap to extract; the other triggers are
-# not changed by folding. Only then is the body folded and the triggers tested as before.
-_ASCII_HINTS = (b"cp", b"gh")
+# What each pattern of _SEARCH needs in the body to match anywhere (any one of the strings;
+# "ght" in the body's ASCII letters, lower-cased: under (?i) `g`, `h` and `t` match only ASCII
+# letters, so a match of `rights` or `copyright` holds an ASCII "ght"). A body is searched with
+# the alternation of only the patterns it admits, which finds the same lines: a pattern that
+# matches nowhere never wins a position.
+_SEARCH_NEEDS: tuple[tuple[str, ...], ...] = (
+    ("ICP",),
+    ("公网安备",),
+    ("ght",),
+    ("©", "ght"),
+    ("网友自行",),
+    ("侵权",),
+)
+_ASCII_NEEDS = frozenset({"ght"})
 
 
-def _may_have_triggers(body: str) -> bool:
-    if "©" in body or ("侵" in body and "侵权" in body) or "公网安备" in body or "网友自行" in body:
-        return True
-    letters = body.encode("ascii", "ignore").lower()
-    return any(hint in letters for hint in _ASCII_HINTS)
+def _search_for(body: str) -> re.Pattern | None:
+    """The alternation of the _SEARCH patterns that can match in `body` (None: none can); its
+    groups are named g<index into _SEARCH>."""
+    letters = None
+    active = []
+    for index, needs in enumerate(_SEARCH_NEEDS):
+        for need in needs:
+            if need in _ASCII_NEEDS:
+                if letters is None:
+                    letters = body.encode("ascii", "ignore").lower().decode()
+                if need in letters:
+                    break
+            elif need in body:
+                break
+        else:
+            continue
+        active.append(index)
+    return _search_subset(tuple(active)) if active else None
+
+
+@lru_cache(maxsize=64)
+def _search_subset(active: tuple[int, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?P<g{i}>{_SEARCH[i][1]})" for i in active), re.MULTILINE)
 
 
 # Template code a broken page render leaked; never looked for inside code blocks.
@@ -138,8 +161,7 @@ def _included(path: str, patterns: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=1)
 def _builtin() -> tuple[re.Pattern, tuple[str, ...], re.Pattern, tuple, tuple]:
-    parts = [f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(_SEARCH)]
-    combined = re.compile("|".join(parts), re.MULTILINE)
+    combined = _search_subset(tuple(range(len(_SEARCH))))  # all of them (see _search_for)
     labels = tuple(label for label, _ in _SEARCH)
     template = re.compile("|".join(p for _, p in _TEMPLATE))
     line = tuple((label, re.compile(p)) for label, p in _LINE)
@@ -242,11 +264,10 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     # that tells which lines are fenced or indented code.
     searches: list[tuple[re.Pattern, tuple[str, ...] | str]] = [(p, "custom pattern") for p in custom]
     if builtin:
-        combined, labels, template, whole_line, weak = _builtin()
-        if _may_have_triggers(body):
-            folded = body.casefold()
-            if any(trigger in folded for trigger in _SEARCH_TRIGGERS):
-                searches.insert(0, (combined, labels))
+        _, labels, template, whole_line, weak = _builtin()
+        admitted = _search_for(body)
+        if admitted is not None:
+            searches.insert(0, (admitted, labels))
     for pattern, label_of in searches:
         for match in pattern.finditer(body):
             index = line_of(match.start())
@@ -263,10 +284,9 @@ def scrape_residue(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
             if index not in found and index not in template_found:
                 template_found[index] = "template code"
     if builtin:
-        hinted = sorted({line_of(m.start()) for m in _LINE_HINT.finditer(body)})
-        for index in hinted:
-            line = lines[index]
-            if len(line) > 2 * _SHORT or index in found:
+        # Only short lines with a hint word are tried (a match of a whole-line pattern holds one).
+        for index, line in enumerate(lines):
+            if len(line) > 2 * _SHORT or index in found or not _LINE_HINT.search(line):
                 continue
             stripped = line.strip().lstrip(">").strip()
             if not stripped or len(stripped) > _SHORT or stripped.startswith("#"):

@@ -5,10 +5,8 @@ Free of httpx at import time: the cache and the phase use these names without th
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import socket
-import ssl
 import sys
 import time
 from collections.abc import Awaitable, Iterable
@@ -16,11 +14,19 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
-TIMEOUTS = (TimeoutError, asyncio.TimeoutError)  # one class from Python 3.11 on, two before
+# asyncio and ssl are imported where used: a run answered by the link cache needs neither
+if sys.version_info >= (3, 11):
+    TIMEOUTS: tuple[type[BaseException], ...] = (TimeoutError,)  # asyncio.TimeoutError is TimeoutError
+else:  # pragma: no cover - Python 3.10
+    import asyncio
+
+    TIMEOUTS = (TimeoutError, asyncio.TimeoutError)
 
 
 async def within(seconds: float, awaitable: Awaitable[T]) -> T:
     """`awaitable`, cancelled after `seconds` (TimeoutError, or asyncio.TimeoutError on 3.10)."""
+    import asyncio
+
     if sys.version_info >= (3, 11):
         async with asyncio.timeout(seconds):
             return await awaitable
@@ -154,6 +160,8 @@ def classify(exc: BaseException) -> LinkError:
 
 
 def _classify_os(cause: BaseException) -> LinkError | None:
+    import ssl
+
     if isinstance(cause, ProxyUnreachable):
         return LinkError(BROKEN, str(cause), unavailable=True, hard=True, cause=CAUSE_PROXY)
     if isinstance(cause, socket.gaierror):

@@ -5,7 +5,6 @@ Each unique URL is decided once; its result is reported at every occurrence.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -154,11 +153,6 @@ def run_links_phase(
     if enabled is not None and not any(code.startswith("LK") for code in enabled):
         to_check = [u for u in to_check if u in title_urls]
 
-    if checker_factory is None:
-        from corpuslint.links.checker import Checker
-
-        checker_factory = Checker
-    factory = checker_factory
     cache = None
     cached: dict[str, LinkResult] = {}
     if use_cache and to_check:
@@ -175,6 +169,11 @@ def run_links_phase(
     fresh: dict[str, LinkResult] = {}
     requests = 0
     if remaining:
+        if checker_factory is None:  # httpx is imported only when a URL needs a request
+            from corpuslint.links.checker import Checker
+
+            checker_factory = Checker
+        factory = checker_factory
         bar = Progress(len(remaining)) if progress and len(remaining) >= PROGRESS_MIN_URLS else None
 
         def on_result(result: LinkResult) -> None:
@@ -190,6 +189,8 @@ def run_links_phase(
                 if settings.suggest:
                     found = await _with_archived_copies(checker, found)
                 return found, checker.requests  # type: ignore[attr-defined]
+
+        import asyncio
 
         try:
             fresh, requests = asyncio.run(main())

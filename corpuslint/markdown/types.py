@@ -6,7 +6,7 @@ offset: the parser's UTF-8 byte ranges are converted once, in `corpuslint.markdo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Any
 
 # Kinds of inline items (`Item.kind`):
 TEXT = "text"  # prose characters; `content` is what renders, `verbatim` when it equals the source
@@ -35,62 +35,154 @@ FOOTNOTE_DEFINITION = "footnote_definition"
 TABLE = "table"
 
 
-@dataclass(frozen=True, slots=True)
-class Container:
+class _Record:
+    """A record of the parse: a slotted class whose fields are its `__slots__`, in the order of
+    its `__init__`'s parameters. Equality, repr and pickling are a dataclass's; they are written
+    out once here because `@dataclass` generates every class's methods with `exec` at import,
+    ~1 ms of start-up per class, which every one-file run (pre-commit) paid."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable: compared by value, unhashable
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({fields})"
+
+    def __reduce__(self) -> tuple:
+        return type(self), self._values()
+
+
+class _Frozen(_Record):
+    """A record that cannot change after `__init__` (which sets fields with object.__setattr__)."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(self._values())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_set = object.__setattr__
+
+
+class Container(_Frozen):
     """A block that holds other blocks. `id` is unique in the document, so two paragraphs of one
     block quote (or list item) share it; `start`/`end` is the container's source span."""
 
+    __slots__ = ("kind", "id", "start", "end", "label")
     kind: str
     id: int
     start: int
     end: int
-    label: str | None = None  # a footnote definition's label
+    label: str | None  # a footnote definition's label
+
+    def __init__(self, kind: str, id: int, start: int, end: int, label: str | None = None) -> None:
+        _set(self, "kind", kind)
+        _set(self, "id", id)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "label", label)
 
 
-@dataclass(slots=True)
-class Item:
+class Item(_Record):
     """One inline element, in source order. `start`/`end` is its source span."""
 
+    __slots__ = ("kind", "start", "end", "content", "verbatim")
     kind: str
     start: int
     end: int
-    content: str = ""  # text: what renders; code/math/html: the content; links: the destination
-    verbatim: bool = True  # text only: content == doc.text[start:end]
+    content: str  # text: what renders; code/math/html: the content; links: the destination
+    verbatim: bool  # text only: content == doc.text[start:end]
+
+    def __init__(self, kind: str, start: int, end: int, content: str = "", verbatim: bool = True) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.content = content
+        self.verbatim = verbatim
 
 
-@dataclass(slots=True)
-class Inline:
+class Inline(_Record):
     """A leaf block with inline content: a paragraph, a heading or a table cell."""
 
+    __slots__ = ("kind", "start", "end", "containers", "items", "ordinal", "level")
     kind: str
     start: int
     end: int
     containers: tuple[Container, ...]  # outermost first
-    items: list[Item] = field(default_factory=list)
-    ordinal: int = 0  # position among the document's inline blocks (0-based, source order)
-    level: int = 0  # a heading's level; a table cell's row (0 = header)
+    items: list[Item]
+    ordinal: int  # position among the document's inline blocks (0-based, source order)
+    level: int  # a heading's level; a table cell's row (0 = header)
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        containers: tuple[Container, ...],
+        items: list[Item] | None = None,
+        ordinal: int = 0,
+        level: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.containers = containers
+        self.items = [] if items is None else items
+        self.ordinal = ordinal
+        self.level = level
 
 
-@dataclass(frozen=True, slots=True)
-class FootnoteRef:
+class FootnoteRef(_Frozen):
+    __slots__ = ("label", "start", "end", "defined", "container")
     label: str  # as written between `[^` and `]`
     start: int  # of "["
     end: int  # just past "]"
     defined: bool  # the parser found a matching definition
-    container: int = -1  # the Container.id of the innermost footnote definition it is in, or -1
+    container: int  # the Container.id of the innermost footnote definition it is in, or -1
+
+    def __init__(self, label: str, start: int, end: int, defined: bool, container: int = -1) -> None:
+        _set(self, "label", label)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "defined", defined)
+        _set(self, "container", container)
 
 
-@dataclass(frozen=True, slots=True)
-class FootnoteDef:
+class FootnoteDef(_Frozen):
+    __slots__ = ("label", "start", "content_start", "end", "id")
     label: str
     start: int  # of "["
     content_start: int  # just past "]:"
     end: int  # end of its source span, trailing blank lines excluded
     id: int  # its Container.id
 
+    def __init__(self, label: str, start: int, content_start: int, end: int, id: int) -> None:
+        _set(self, "label", label)
+        _set(self, "start", start)
+        _set(self, "content_start", content_start)
+        _set(self, "end", end)
+        _set(self, "id", id)
 
-@dataclass(frozen=True, slots=True)
-class Link:
+
+class Link(_Frozen):
     """A link or image and where its parts are in the source.
 
     `kind` is "inline", "reference", "autolink" (`<...>`), "bare" (a GFM bare URL) or "image".
@@ -99,42 +191,103 @@ class Link:
     literally (else -1); `text` is the link text as rendered (an image's alt text).
     """
 
+    __slots__ = ("kind", "start", "end", "dest", "text", "dest_start", "dest_end", "footnote")
     kind: str
     start: int
     end: int
     dest: str
     text: str
-    dest_start: int = -1
-    dest_end: int = -1
-    footnote: str | None = None  # label of the footnote definition the link is in
+    dest_start: int
+    dest_end: int
+    footnote: str | None  # label of the footnote definition the link is in
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        dest: str,
+        text: str,
+        dest_start: int = -1,
+        dest_end: int = -1,
+        footnote: str | None = None,
+    ) -> None:
+        _set(self, "kind", kind)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "dest", dest)
+        _set(self, "text", text)
+        _set(self, "dest_start", dest_start)
+        _set(self, "dest_end", dest_end)
+        _set(self, "footnote", footnote)
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(_Frozen):
+    __slots__ = ("start", "end", "fenced", "info")
     start: int
     end: int
     fenced: bool
-    info: str = ""
+    info: str
+
+    def __init__(self, start: int, end: int, fenced: bool, info: str = "") -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "fenced", fenced)
+        _set(self, "info", info)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(_Frozen):
     """A block-level span: an HTML block, a display-math block, a table, a heading..."""
 
+    __slots__ = ("kind", "start", "end")
     kind: str
     start: int
     end: int
 
+    def __init__(self, kind: str, start: int, end: int) -> None:
+        _set(self, "kind", kind)
+        _set(self, "start", start)
+        _set(self, "end", end)
 
-@dataclass
-class Parsed:
+
+class Parsed(_Record):
     """Everything a rule needs from one parse of one document."""
 
-    inlines: list[Inline] = field(default_factory=list)
-    footnote_refs: list[FootnoteRef] = field(default_factory=list)
-    footnote_defs: list[FootnoteDef] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    code_blocks: list[CodeBlock] = field(default_factory=list)
-    html_blocks: list[Span] = field(default_factory=list)
-    containers: list[Container] = field(default_factory=list)  # source order of their starts
-    tables: list[Span] = field(default_factory=list)
+    __slots__ = (
+        "inlines",
+        "footnote_refs",
+        "footnote_defs",
+        "links",
+        "code_blocks",
+        "html_blocks",
+        "containers",
+        "tables",
+    )
+    inlines: list[Inline]
+    footnote_refs: list[FootnoteRef]
+    footnote_defs: list[FootnoteDef]
+    links: list[Link]
+    code_blocks: list[CodeBlock]
+    html_blocks: list[Span]
+    containers: list[Container]  # source order of their starts
+    tables: list[Span]
+
+    def __init__(
+        self,
+        inlines: list[Inline] | None = None,
+        footnote_refs: list[FootnoteRef] | None = None,
+        footnote_defs: list[FootnoteDef] | None = None,
+        links: list[Link] | None = None,
+        code_blocks: list[CodeBlock] | None = None,
+        html_blocks: list[Span] | None = None,
+        containers: list[Container] | None = None,
+        tables: list[Span] | None = None,
+    ) -> None:
+        self.inlines = [] if inlines is None else inlines
+        self.footnote_refs = [] if footnote_refs is None else footnote_refs
+        self.footnote_defs = [] if footnote_defs is None else footnote_defs
+        self.links = [] if links is None else links
+        self.code_blocks = [] if code_blocks is None else code_blocks
+        self.html_blocks = [] if html_blocks is None else html_blocks
+        self.containers = [] if containers is None else containers
+        self.tables = [] if tables is None else tables

@@ -34,8 +34,9 @@ a reference with `defined=False`: FN001 reports it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from corpuslint.markdown.types import FrozenRecord
 
 if TYPE_CHECKING:
     from corpuslint.document import Document
@@ -50,19 +51,33 @@ def normalize_label(label: str) -> str:
     return _WHITESPACE.sub(" ", label.strip(" \t\n\r\f\v")).casefold()
 
 
-@dataclass(frozen=True)
-class Reference:
+_set = object.__setattr__
+
+
+class Reference(FrozenRecord):
+    __slots__ = ("label", "key", "offset", "end", "line", "column", "defined")
     label: str
     key: str
     offset: int  # of "[" in doc.text
     end: int  # just past "]"
     line: int
     column: int
-    defined: bool = True  # the parser matched it to a definition
+    defined: bool  # the parser matched it to a definition
+
+    def __init__(
+        self, label: str, key: str, offset: int, end: int, line: int, column: int, defined: bool = True
+    ) -> None:
+        _set(self, "label", label)
+        _set(self, "key", key)
+        _set(self, "offset", offset)
+        _set(self, "end", end)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "defined", defined)
 
 
-@dataclass(frozen=True)
-class Definition:
+class Definition(FrozenRecord):
+    __slots__ = ("label", "key", "offset", "content_start", "end", "line", "column", "end_line")
     label: str
     key: str
     offset: int  # of "[" in doc.text
@@ -72,11 +87,35 @@ class Definition:
     column: int
     end_line: int  # 1-based line of the span's last character
 
+    def __init__(
+        self,
+        label: str,
+        key: str,
+        offset: int,
+        content_start: int,
+        end: int,
+        line: int,
+        column: int,
+        end_line: int,
+    ) -> None:
+        _set(self, "label", label)
+        _set(self, "key", key)
+        _set(self, "offset", offset)
+        _set(self, "content_start", content_start)
+        _set(self, "end", end)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
 
-@dataclass(frozen=True)
-class FootnoteIndex:
+
+class FootnoteIndex(FrozenRecord):
+    __slots__ = ("references", "definitions")
     references: tuple[Reference, ...]
     definitions: tuple[Definition, ...]
+
+    def __init__(self, references: tuple[Reference, ...], definitions: tuple[Definition, ...]) -> None:
+        _set(self, "references", references)
+        _set(self, "definitions", definitions)
 
 
 def index(doc: Document, dialects: tuple[str, ...] = ()) -> FootnoteIndex:

@@ -35,7 +35,7 @@ FOOTNOTE_DEFINITION = "footnote_definition"
 TABLE = "table"
 
 
-class _Record:
+class Record:
     """A record of the parse: a slotted class whose fields are its `__slots__`, in the order of
     its `__init__`'s parameters. Equality, repr and pickling are a dataclass's; they are written
     out once here because `@dataclass` generates every class's methods with `exec` at import,
@@ -60,7 +60,7 @@ class _Record:
         return type(self), self._values()
 
 
-class _Frozen(_Record):
+class FrozenRecord(Record):
     """A record that cannot change after `__init__` (which sets fields with object.__setattr__)."""
 
     __slots__ = ()
@@ -82,7 +82,7 @@ class _Frozen(_Record):
 _set = object.__setattr__
 
 
-class Container(_Frozen):
+class Container(FrozenRecord):
     """A block that holds other blocks. `id` is unique in the document, so two paragraphs of one
     block quote (or list item) share it; `start`/`end` is the container's source span."""
 
@@ -101,7 +101,7 @@ class Container(_Frozen):
         _set(self, "label", label)
 
 
-class Item(_Record):
+class Item(Record):
     """One inline element, in source order. `start`/`end` is its source span."""
 
     __slots__ = ("kind", "start", "end", "content", "verbatim")
@@ -119,7 +119,7 @@ class Item(_Record):
         self.verbatim = verbatim
 
 
-class Inline(_Record):
+class Inline(Record):
     """A leaf block with inline content: a paragraph, a heading or a table cell."""
 
     __slots__ = ("kind", "start", "end", "containers", "items", "ordinal", "level")
@@ -150,7 +150,7 @@ class Inline(_Record):
         self.level = level
 
 
-class FootnoteRef(_Frozen):
+class FootnoteRef(FrozenRecord):
     __slots__ = ("label", "start", "end", "defined", "container")
     label: str  # as written between `[^` and `]`
     start: int  # of "["
@@ -166,7 +166,7 @@ class FootnoteRef(_Frozen):
         _set(self, "container", container)
 
 
-class FootnoteDef(_Frozen):
+class FootnoteDef(FrozenRecord):
     __slots__ = ("label", "start", "content_start", "end", "id")
     label: str
     start: int  # of "["
@@ -182,7 +182,7 @@ class FootnoteDef(_Frozen):
         _set(self, "id", id)
 
 
-class Link(_Frozen):
+class Link(FrozenRecord):
     """A link or image and where its parts are in the source.
 
     `kind` is "inline", "reference", "autolink" (`<...>`), "bare" (a GFM bare URL) or "image".
@@ -222,7 +222,7 @@ class Link(_Frozen):
         _set(self, "footnote", footnote)
 
 
-class CodeBlock(_Frozen):
+class CodeBlock(FrozenRecord):
     __slots__ = ("start", "end", "fenced", "info")
     start: int
     end: int
@@ -236,7 +236,7 @@ class CodeBlock(_Frozen):
         _set(self, "info", info)
 
 
-class Span(_Frozen):
+class Span(FrozenRecord):
     """A block-level span: an HTML block, a display-math block, a table, a heading..."""
 
     __slots__ = ("kind", "start", "end")
@@ -250,7 +250,7 @@ class Span(_Frozen):
         _set(self, "end", end)
 
 
-class Parsed(_Record):
+class Parsed(Record):
     """Everything a rule needs from one parse of one document."""
 
     __slots__ = (

@@ -73,6 +73,51 @@ class _Released(httpx.AsyncByteStream):
                 release()
 
 
+class _Slot:
+    """One connection serving one request at a time: what a pool of the "slot" variant holds,
+    without the pool (httpcore's pool bookkeeping costs more than the request it assigns).
+
+    The connection is used again when it is idle and neither expired nor closed by the server
+    (httpcore's own checks, the ones its pool makes); otherwise a new one is opened, through the
+    same `PinnedBackend`.
+    """
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._options = options
+        self._connection: Any = None
+
+    def _usable(self) -> bool:
+        connection = self._connection
+        return (
+            connection is not None
+            and not connection.is_closed()
+            and connection.is_idle()
+            and not connection.has_expired()
+        )
+
+    async def _fresh(self, origin: Any) -> Any:
+        import httpcore
+
+        if self._connection is not None:
+            await self._connection.aclose()
+        self._connection = httpcore.AsyncHTTPConnection(origin=origin, **self._options)
+        return self._connection
+
+    async def handle_async_request(self, request: Any) -> Any:
+        from httpcore import ConnectionNotAvailable
+
+        connection = self._connection if self._usable() else await self._fresh(request.url.origin)
+        try:
+            return await connection.handle_async_request(request)
+        except ConnectionNotAvailable:  # lost between the check and the request: one new connection
+            return await (await self._fresh(request.url.origin)).handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await connection.aclose()
+
+
 POOLS = ("slot", "origin", "shared")
 
 
@@ -81,9 +126,10 @@ class PinnedTransport(httpx.AsyncBaseTransport):
 
     httpcore's pool walks all its connections and queued requests at every request and every
     release, which costs more CPU than the request itself once many connections are open
-    (bench/README.md, "Link checker"). So by default ("slot") a request takes a pool of its
-    origin that no other request is using, or makes one: each pool holds one connection and
-    serves one request at a time (the checker already bounds requests per host). "origin": one
+    (bench/README.md, "Link checker"). So by default ("slot") a request takes a slot of its
+    origin that no other request is using, or makes one: each slot holds one connection
+    (`_Slot`, no pool at all; through a proxy a one-connection httpcore proxy pool) and serves
+    one request at a time (the checker already bounds requests per host). "origin": one
     pool per origin; "shared": httpx's one pool (both for the benchmark). Through a proxy, the
     target is checked against the policy first.
     """
@@ -114,6 +160,13 @@ class PinnedTransport(httpx.AsyncBaseTransport):
             "http2": http2,
             "network_backend": backend,
         }
+        self._slot_options: dict[str, Any] = {
+            "ssl_context": context,
+            "keepalive_expiry": limits.keepalive_expiry,
+            "http1": http1,
+            "http2": http2,
+            "network_backend": backend,
+        }
         self._unsupported: str | None = None
         if proxy is not None and proxy.url.scheme not in ("http", "https"):
             # e.g. ALL_PROXY=socks5://...: every request through it fails, and LK000 says why
@@ -129,6 +182,8 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         import httpcore
 
         proxy = self._proxy
+        if proxy is None and self._pools == "slot":
+            return _Slot(self._slot_options)
         if proxy is None:
             return httpcore.AsyncConnectionPool(**self._common)
         url = proxy.url
@@ -178,8 +233,26 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         self._free.clear()
 
 
+class _RunCookies(httpx.Cookies):
+    """The run's cookie jar, read only from answers that set a cookie: httpx hands every
+    response to the jar, and wrapping it for `http.cookiejar` costs more than a request."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
 class LinkClient(httpx.AsyncClient):
     """An AsyncClient whose every transport, the proxies' too, is a PinnedTransport."""
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._cookies = _RunCookies(cookies)
 
     def __init__(
         self,
@@ -221,6 +294,7 @@ class LinkClient(httpx.AsyncClient):
             trust_env=environment and settings.proxy is None,
             mounts=mounts,
         )
+        self._cookies = _RunCookies(self._cookies.jar)
 
     def _init_transport(
         self, *args: Any, limits: httpx.Limits | None = None, **kwargs: Any

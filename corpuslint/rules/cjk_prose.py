@@ -88,12 +88,12 @@ def _joins(char: str | None) -> bool:
     return char is not None and (is_cjk(char) or char.isalnum() or char == PLACEHOLDER)
 
 
-def _space_bound(block: ProseBlock, index: int, step: int) -> int:
+def _space_bound(block: ProseBlock, index: int, step: int, origin: int) -> int:
     """The source offset where the spaces next to `index` (direction `step`) end, or the
     offset next to the mark itself when they must stay: only ASCII spaces that the prose
     maps contiguously to the source, on the mark's line, followed by a character that joins
-    a full-width mark. Tabs, anchors (`{#id}`), line ends and other marks keep their spaces."""
-    origin = block.source(index)
+    a full-width mark. Tabs, anchors (`{#id}`), line ends and other marks keep their spaces.
+    `origin` is the mark's source offset."""
     own = origin if step < 0 else origin + 1
     text = block.text
     bound = own
@@ -110,14 +110,15 @@ def _space_bound(block: ProseBlock, index: int, step: int) -> int:
     return bound if _joins(beyond) else own
 
 
-def fullwidth_edit(item: CjkBlock, index: int, replacement: str) -> Edit | None:
+def fullwidth_edit(item: CjkBlock, index: int, replacement: str, source: int | None = None) -> Edit | None:
     """Replace the mark at `index` (with its escaping backslash) and the plain spaces around it
-    that a full-width mark makes redundant."""
+    that a full-width mark makes redundant. `source`: the mark's source offset, if known."""
     block = item.block
-    source = block.source(index)
+    if source is None:
+        source = block.source(index)
     if source < 0:
         return None
-    start = _space_bound(block, index, -1)
+    start = _space_bound(block, index, -1, source)
     if start == source:
         start = _escape_start(item, source)
-    return Edit(start, _space_bound(block, index, 1), replacement)
+    return Edit(start, _space_bound(block, index, 1, source), replacement)

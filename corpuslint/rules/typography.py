@@ -40,6 +40,7 @@ STYLES = {"zhlint": ",:;!?", "gbt15834": ",:;!?()"}
 DEFAULT_STYLE = "zhlint"
 
 _PUNCT = re.compile(r"[,:;!?()（）]")
+_SKIP = " \t,:;!?"  # what lies between a mark and the text it belongs to
 _FULL_SENTENCE = re.compile(r"[，：；！？（）]")
 # A caption's number and colon (`表格 3-1: Rust 中的整型`, `示例 7-12: `use` 语句`).
 _CAPTION = re.compile(
@@ -146,7 +147,6 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
     # Parentheses first: a pair that becomes full-width is CJK context for the marks next to it.
     converted = _converted_pairs(item, pairs) if "(" in checked else set()
     captions = {m.end() - 1 for m in _CAPTION.finditer(text)} if ":" in checked else set()
-    skip = " \t,:;!?"
     for index in sentence:
         char = text[index]
         if index in captions:
@@ -156,10 +156,7 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
         next_char = text[index + 1] if index + 1 < len(text) else ""
         if char in ",:" and prev_char.isdigit() and next_char.isdigit():
             continue  # 3,000 and 10:30
-        if not any(
-            near >= 0 and (is_cjk(text[near]) or near in converted)
-            for near in (_neighbour_index(text, index, -1, skip), _neighbour_index(text, index, 1, skip))
-        ):
+        if not _near_cjk(text, index, converted):
             continue
         if ends_english_phrase(text, index):
             continue  # `运行 Hello, world! 程序`
@@ -168,10 +165,20 @@ def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
         yield _mark(item, index)
 
 
+def _near_cjk(text: str, index: int, converted: set[int]) -> bool:
+    """The nearest character before or after the mark on its line, past spaces and other marks,
+    is CJK or a parenthesis that becomes full-width."""
+    for step in (-1, 1):
+        near = _neighbour_index(text, index, step, _SKIP)
+        if near >= 0 and (is_cjk(text[near]) or near in converted):
+            return True
+    return False
+
+
 def _mark(item: CjkBlock, index: int) -> Mark:
     char = item.block.text[index]
-    edit = fullwidth_edit(item, index, HALF_TO_FULL[char])
-    return Mark(item, index, char, edit, item.block.source(index))
+    source = item.block.source(index)
+    return Mark(item, index, char, fullwidth_edit(item, index, HALF_TO_FULL[char], source), source)
 
 
 # --- the rules ----------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ against the address policy, each connection opened to an address that was checke
 
 `PinnedBackend` is an httpcore network backend: httpx asks it for a TCP stream to (host, port),
 it resolves the name itself (once per run, shared by every request to the host), drops the
-addresses `policy.address_blocked` refuses, and connects to the first allowed one. TLS is then
+addresses `policy.address_blocked` refuses, and connects to the first allowed one (an asyncio
+stream of `streams`; anyio's only for the proxies and unusual socket options). TLS is then
 started by httpcore on that stream with the URL's host as server name, so certificates are
 checked against the name while the socket stays on the checked address: a second lookup that
 could answer differently never happens. Endpoints registered as proxies (the proxy may well be
@@ -24,7 +25,7 @@ from typing import Any
 
 import httpcore
 
-from corpuslint.links import policy
+from corpuslint.links import policy, streams
 from corpuslint.links.outcomes import TIMEOUTS, ProxyUnreachable
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -188,6 +189,8 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         for address in addresses[:3]:
             self.connects += 1
             try:
+                if local_address is None and not socket_options:
+                    return await streams.connect(address, port, timeout)
                 stream = await self._inner.connect_tcp(
                     address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
                 )

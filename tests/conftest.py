@@ -83,6 +83,25 @@ def copy_worktree(destination: Path, *, skip: tuple[str, ...] = ()) -> Path:
     return destination
 
 
+def overlay_venv(env_dir: Path) -> Path:
+    """A new venv at `env_dir` that sees this venv's packages (dependencies, pip, setuptools,
+    pytest) through a .pth file, without this venv's editable corpuslint; returns its bin dir.
+    Installing corpuslint or a plugin into it needs no network."""
+    import sysconfig
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    purelib = subprocess.run(
+        [str(bindir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(purelib, "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return bindir
+
+
 def corpuslint_executable() -> str:
     """The installed console script next to this interpreter."""
     candidate = Path(sys.executable).with_name("corpuslint")

@@ -15,14 +15,12 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import REPO, copy_worktree
+from tests.conftest import REPO, copy_worktree, overlay_venv
 
 pytestmark = pytest.mark.slow
 
@@ -46,18 +44,7 @@ def action_env(tmp_path_factory):
     """A fresh venv on PATH with this venv's site-packages visible, and a copy of the action."""
     root = tmp_path_factory.mktemp("action")
     action_path = copy_worktree(root / "action")
-    env_dir = root / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    python = bindir / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    # this venv's packages (dependencies, pip, setuptools) without its editable corpuslint
-    Path(purelib, "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    bindir = overlay_venv(root / "venv")
     return {"action_path": action_path, "bindir": bindir, "root": root}
 
 

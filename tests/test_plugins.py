@@ -12,15 +12,13 @@ import json
 import os
 import subprocess
 import sys
-import sysconfig
 import textwrap
-import venv
 from pathlib import Path
 
 import pytest
 
 from corpuslint import plugins
-from tests.conftest import copy_worktree
+from tests.conftest import copy_worktree, overlay_venv
 
 RULE = '''
 from corpuslint.plugins import Problem, Severity, rule
@@ -221,18 +219,8 @@ def plugin_venv(tmp_path_factory) -> Path:
     offline: the dependencies, pip and setuptools come from this venv's site-packages."""
     root = tmp_path_factory.mktemp("plugin-venv")
     source = copy_worktree(root / "src", skip=("bench/", "tests/"))
-    env_dir = root / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
-    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    bindir = overlay_venv(root / "venv")
     python = bindir / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    # this venv's packages (dependencies, pip, setuptools, pytest) without its editable corpuslint
-    Path(purelib, "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _pip(python, "--no-deps", "--no-build-isolation", str(source))
     _pip(python, "--no-deps", "--no-build-isolation", str(source / "examples" / "plugin"))
     return bindir

@@ -130,3 +130,12 @@ def test_links_come_from_the_documents_one_parse():
     d = doc()
     extract_links(d, "all")
     assert "markdown" in d.__dict__ and "tokens" not in d.__dict__
+
+
+def test_an_ipv6_zone_id_stays_inside_its_url():
+    d = doc("Text[^1].\n\n[^1]: Source http://[::1%25lo]/page and [x](http://[fe80::1%25eth0]/a)\n")
+    found = extract_links(d, "footnotes")
+    assert [(o.url, span(d, o)) for o in found] == [
+        ("http://[::1%25lo]/page", "http://[::1%25lo]/page"),
+        ("http://[fe80::1%25eth0]/a", "http://[fe80::1%25eth0]/a"),
+    ]

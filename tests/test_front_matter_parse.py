@@ -305,3 +305,17 @@ def test_flow_nesting_past_libyamls_limit_keeps_no_partial_positions():
     fm = fm_of("---\ntitle: T\na: " + "{k: " * 2000 + "v" + "}" * 2000 + "\n---\n")
     assert fm.error[2] == f"front matter nests deeper than {MAX_DEPTH} levels"
     assert fm.data is None
+
+
+def test_the_opening_boundaries_are_python_frontmatters():
+    """corpuslint decides which documents have YAML or JSON front matter exactly as
+    python-frontmatter's handlers do; it keeps copies of their patterns so that a run does not
+    import the library (and PyYAML with it) for every document."""
+    from frontmatter.default_handlers import JSONHandler, YAMLHandler
+
+    from corpuslint import front_matter
+
+    assert front_matter._YAML_BOUNDARY.pattern == YAMLHandler.FM_BOUNDARY.pattern
+    assert front_matter._YAML_BOUNDARY.flags == YAMLHandler.FM_BOUNDARY.flags
+    assert front_matter._JSON_BOUNDARY.pattern == JSONHandler.FM_BOUNDARY.pattern
+    assert front_matter._JSON_BOUNDARY.flags == JSONHandler.FM_BOUNDARY.flags

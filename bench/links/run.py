@@ -330,6 +330,9 @@ def main() -> int:
     parser.add_argument("--transports", action="store_true", help="compare httpx transports in-process")
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--no-lk-only", action="store_true", help="skip the `--select LK` run")
+    parser.add_argument(
+        "--before", metavar="REV", help="also run the command on corpuslint at commit REV (git archive)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds (median reported; default 3)")
     parser.add_argument(
         "--serve",
@@ -366,6 +369,27 @@ def main() -> int:
         return [*corpuslint_argv(directory)[:-1], "--select", "LK", "."]
 
     tools = [("corpuslint", corpuslint_argv, "corpuslint")]
+    if args.before:
+        # the same command on corpuslint's package at another commit (first on PYTHONPATH)
+        before = WORK / f"before-{args.before}"
+        if not before.exists():
+            before.mkdir(parents=True)
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", args.before, "corpuslint"],
+                check=True,
+                capture_output=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", str(before)], input=archive, check=True)
+
+        def before_argv(directory: Path) -> list[str]:
+            rest = corpuslint_argv(directory)[1:]
+            start = (
+                f"import sys; sys.path.insert(0, {str(before)!r}); "
+                "from corpuslint.cli import main; sys.argv[0] = 'corpuslint'; sys.exit(main())"
+            )
+            return [sys.executable, "-c", start, *rest]
+
+        tools.append((f"corpuslint at {args.before}", before_argv, "corpuslint"))
     if not args.no_lk_only:
         # the command as users run it includes the links phase's citation rules (CT001 reads
         # the pages of titled links with GET, CT003 compares titles); --select LK: link checks alone

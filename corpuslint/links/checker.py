@@ -163,6 +163,11 @@ class Checker:
 
     async def check_all(self, urls: Iterable[str]) -> dict[str, LinkResult]:
         """Check every URL once. Hosts are interleaved and at most a window of tasks exists."""
+        import sniffio
+
+        # httpcore and anyio ask sniffio which event loop runs at every lock and cancel scope;
+        # said once here, every check task (created from this context) is answered at once
+        sniffio.current_async_library_cvar.set("asyncio")
         window = max(256, 8 * self.settings.max_concurrency)
         return await run_window(interleaved_by_host(urls), self.check, self._on_result, window)
 

@@ -201,7 +201,9 @@ def test_dense_profile_is_dense_in_halfwidth_marks_and_residue(tmp_path: Path) -
     def marks(root: Path) -> float:
         texts = [p.read_text(encoding="utf-8") for p in sorted((root / "content").rglob("*.md"))]
         text = "".join(texts)
-        return len(re.findall(r"[\u4e00-\u9fff][,:;!?(]|[,:;!?)] ?[\u4e00-\u9fff]", text)) / (len(text.encode()) / 1024)
+        return len(re.findall(r"[\u4e00-\u9fff][,:;!?(]|[,:;!?)] ?[\u4e00-\u9fff]", text)) / (
+            len(text.encode()) / 1024
+        )
 
     assert marks(tmp_path / "clean") < 1 < 8 < marks(tmp_path / "dense")
     dense = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "dense" / "content").rglob("*.md"))

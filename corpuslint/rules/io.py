@@ -58,7 +58,7 @@ def internal_error() -> None:
 
     ## Example
     ```
-    odd.md:1:1: IO003 internal error, this file was not linted: RecursionError: maximum recursion depth exceeded (please report it)
+    odd.md:1:1: IO003 internal error, this file was not linted: MemoryError (please report it)
     ```
     Report it with the file (or a file that shows the same error) attached.
     """

@@ -18,11 +18,17 @@ from typing import Any
 
 import httpcore
 
+HIGH_WATER = 256 * 1024  # bytes buffered before the transport stops reading (a body is read in 64 KiB)
+
 
 class _Buffer(asyncio.Protocol):
-    """What the transport delivered and not yet read; the end of the stream; write pauses."""
+    """What the transport delivered and not yet read (at most about HIGH_WATER: reading pauses
+    until the reader catches up, so a server sending faster than we read fills no memory); the
+    end of the stream; write pauses."""
 
     def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.reading_paused = False
         self.data = bytearray()
         self.ended = False
         self.error: BaseException | None = None
@@ -34,9 +40,21 @@ class _Buffer(asyncio.Protocol):
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
     def data_received(self, data: bytes) -> None:
         self.data += data
+        if len(self.data) > HIGH_WATER and not self.reading_paused and self.transport is not None:
+            self.reading_paused = True
+            self.transport.pause_reading()
         self._wake()
+
+    def consumed(self) -> None:
+        if self.reading_paused and len(self.data) <= HIGH_WATER // 2 and self.transport is not None:
+            self.reading_paused = False
+            if not self.transport.is_closing():
+                self.transport.resume_reading()
 
     def eof_received(self) -> bool:
         self.ended = True
@@ -74,6 +92,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if buffer.data:
             chunk = bytes(buffer.data[:max_bytes])
             del buffer.data[:max_bytes]
+            buffer.consumed()
             return chunk
         if buffer.error is not None:
             raise httpcore.ReadError(str(buffer.error) or type(buffer.error).__name__) from buffer.error
@@ -115,6 +134,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             raise httpcore.ConnectError(str(exc) or type(exc).__name__) from exc
         if transport is None:  # pragma: no cover - the connection was closed during the handshake
             raise httpcore.ConnectError("the connection was closed during the TLS handshake")
+        self._buffer.transport = transport  # type: ignore[assignment]
+        self._buffer.reading_paused = False
         return AsyncioStream(transport, self._buffer)  # type: ignore[arg-type]
 
     def get_extra_info(self, info: str) -> Any:

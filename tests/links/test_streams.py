@@ -99,3 +99,30 @@ def test_a_write_after_the_connection_closed_is_a_write_error() -> None:
                 await stream.write(b"GET / HTTP/1.1\r\n\r\n", 5.0)
 
     asyncio.run(main())
+
+
+def test_a_server_sending_faster_than_the_reader_fills_a_bounded_buffer() -> None:
+    async def main() -> tuple[int, int]:
+        async def handler(reader, writer):  # type: ignore[no-untyped-def]
+            for _ in range(128):  # 8 MiB, as fast as the socket takes it
+                writer.write(b"x" * 65536)
+                await writer.drain()
+            writer.close()
+
+        server, port = await _serve(handler)
+        async with server:
+            stream = await streams.connect("127.0.0.1", port, 5.0)
+            await asyncio.sleep(0.5)  # the reader is busy elsewhere
+            buffered = len(stream._buffer.data)  # noqa: SLF001 - the bound is the point
+            total = 0
+            for _ in range(1000):  # bounded: 8 MiB in 64 KiB reads is 128
+                chunk = await stream.read(65536, 5.0)
+                if not chunk:
+                    break
+                total += len(chunk)
+            await stream.aclose()
+            return buffered, total
+
+    buffered, total = asyncio.run(main())
+    assert buffered < 4 * streams.HIGH_WATER
+    assert total == 128 * 65536

@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -177,6 +179,9 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         self._origins: dict[tuple[bytes, bytes, int | None], _OriginTransport] = {}
         self._free: dict[tuple[bytes, bytes, int | None], list[_OriginTransport]] = {}
         self._every: list[_OriginTransport] = []
+        self._idle: OrderedDict[_OriginTransport, tuple[bytes, bytes, int | None]] = OrderedDict()
+        self._max_idle = limits.max_keepalive_connections or 16
+        self._closing: set[asyncio.Task[None]] = set()
 
     def _pool(self) -> Any:
         import httpcore
@@ -213,21 +218,40 @@ class PinnedTransport(httpx.AsyncBaseTransport):
         free = self._free.setdefault(key, [])
         if free:
             transport = free.pop()
+            del self._idle[transport]
         else:
             transport = _OriginTransport(self._pool())
             self._every.append(transport)
         try:
             response = await transport.handle_async_request(request)
         except BaseException:
-            free.append(transport)  # the failed connection is closed; the pool serves the next one
+            self._release(key, transport)  # the failed connection is closed; the slot serves the next one
             raise
         assert isinstance(response.stream, httpx.AsyncByteStream)
-        response.stream = _Released(response.stream, lambda: free.append(transport))
+        response.stream = _Released(response.stream, lambda: self._release(key, transport))
         return response
 
+    def _release(self, key: tuple[bytes, bytes, int | None], transport: _OriginTransport) -> None:
+        """The slot is free again; past `max_keepalive` idle slots the least recently used one's
+        connection is closed (a corpus citing thousands of hosts would otherwise keep a socket
+        open per host until the run ends)."""
+        self._free[key].append(transport)
+        self._idle[transport] = key
+        if len(self._idle) <= self._max_idle:
+            return
+        oldest, oldest_key = self._idle.popitem(last=False)
+        self._free[oldest_key].remove(oldest)
+        self._every.remove(oldest)
+        task = asyncio.get_running_loop().create_task(oldest.aclose())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     async def aclose(self) -> None:
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
         for transport in self._every:
             await transport.aclose()
+        self._idle.clear()
         self._every.clear()
         self._origins.clear()
         self._free.clear()

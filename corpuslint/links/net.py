@@ -121,6 +121,7 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         self.trusted: set[tuple[str, int]] = set()  # (host, port) of configured proxies and endpoints
         self.connects = 0
         self._unresolvable: set[tuple[str, int]] = set()  # proxied targets left to the proxy
+        self._verdicts: dict[tuple[str, int], list[str] | str] = {}  # allowed addresses, or why none
 
     async def addresses(self, host: str, port: int) -> list[str]:
         """Every address of `host` (a literal is its own), looked up once per run."""
@@ -145,16 +146,25 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         return list(future.result())
 
     async def allowed(self, host: str, port: int) -> list[str]:
-        """The addresses of `host` the policy allows; Blocked when there were only others."""
-        addresses = await self.addresses(host, port)
-        if not self._allow_private:
-            allowed = [a for a in addresses if not policy.address_blocked(a)]
-            if addresses and not allowed:
-                raise Blocked(f"{host} resolves to a private or local address ({addresses[0]})")
-            addresses = allowed
-        if not addresses:
+        """The addresses of `host` the policy allows; Blocked when there were only others.
+
+        The run's one answer for a host is checked once: later connections reuse the verdict.
+        """
+        key = (host, port)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            addresses = await self.addresses(host, port)
+            verdict = addresses
+            if not self._allow_private:
+                verdict = [a for a in addresses if not policy.address_blocked(a)]
+                if addresses and not verdict:
+                    verdict = f"{host} resolves to a private or local address ({addresses[0]})"
+            self._verdicts[key] = verdict
+        if isinstance(verdict, str):
+            raise Blocked(verdict)
+        if not verdict:
             raise NoAddress(f"no address for {host}")
-        return addresses
+        return list(verdict)
 
     async def check_target(self, host: str, port: int) -> None:
         """The policy for a target reached through a proxy (the proxy resolves it, not us).

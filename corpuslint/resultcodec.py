@@ -15,7 +15,7 @@ import json
 import zlib
 from typing import Any
 
-from corpuslint.diagnostics import Diagnostic, Edit, Fix, Severity
+from corpuslint.diagnostics import Diagnostic, Edit, Fix, Severity, make
 
 FORMAT = 1
 RAW, ZLIB = b"j", b"z"  # first byte of a payload
@@ -123,7 +123,7 @@ def _to_diagnostic(item: Any) -> Diagnostic:
         and severity in _SEVERITIES
     ):
         raise BadPayload("diagnostic: unexpected value types")
-    return Diagnostic(
+    return make(
         path,
         line,
         column,

@@ -50,6 +50,9 @@ class FileResult:
     links: list[Any] = field(default_factory=list)  # LinkOccurrence
     suppressions: Suppressions | None = None
     dependencies: tuple[str, ...] = ()  # files besides this one that the result depends on (filecache)
+    # the diagnostics packed in the worker (diagstore.pack), `diagnostics` then empty: what the
+    # pool sends the main process is one bytes object per file, not objects per finding
+    packed: Any = None
 
 
 @dataclass(frozen=True)
@@ -207,12 +210,22 @@ def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileRe
         links = extract_links(doc, plan.links_scope)
     configured = {_shown(schema_path) for _globs, schema_path in plan.schema_globs}  # as schema_source
     # a document's own $schema: its file and every file its $refs reach (configured ones are in the plan)
-    dependencies = tuple(getattr(schema, "files", ())) if schema_source and schema_source not in configured else ()
+    dependencies = (
+        tuple(getattr(schema, "files", ())) if schema_source and schema_source not in configured else ()
+    )
     return FileResult(source.display, diagnostics, links, suppressions, dependencies)
 
 
 def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:
-    return [lint_file(source, plan) for source in sources]
+    return [_packed(lint_file(source, plan)) for source in sources]
+
+
+def _packed(result: FileResult) -> FileResult:
+    from corpuslint.diagstore import pack
+
+    result.packed = pack(result.diagnostics)
+    result.diagnostics = []
+    return result
 
 
 def lint_files(
@@ -323,7 +336,9 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
     sorted. Pure: prints nothing (progress goes through `options.on_file`)."""
     groups = [(config, sources) for config, sources in groups if sources]
     total = sum(len(sources) for _config, sources in groups)
-    parts: list[list[Diagnostic]] = []  # one per group, each sorted: merged at the end
+    from corpuslint.diagstore import DiagnosticStore
+
+    parts: list[DiagnosticStore] = []  # one per group, each sorted: merged at the end
     link_diagnostics: list[Diagnostic] = []
     link_stats: dict[str, int] | None = None
     done = 0
@@ -331,10 +346,13 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
         codes = enabled_codes(config, options)
         plan = make_plan(config, codes)
         validate_schemas(config)
-        diagnostics: list[Diagnostic] = []
+        diagnostics = DiagnosticStore()
         results: list[FileResult] = []
         for result in _lint_group(sources, config, plan, options):
-            diagnostics.extend(compact(result.diagnostics))
+            if result.packed is not None:
+                diagnostics.add(result.packed)
+            elif result.diagnostics:
+                diagnostics.extend(result.diagnostics)  # from the file cache
             if result.links:
                 results.append(result)
             done += 1
@@ -346,7 +364,18 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
             link_diagnostics.extend(found)
             link_stats = _add_stats(link_stats, stats)
         del results
-    return Report(merge_sorted(*parts, link_diagnostics), total, link_stats)
+    return Report(_merged(parts, link_diagnostics), total, link_stats)
+
+
+def _merged(parts: list[Any], link_diagnostics: list[Diagnostic]) -> Any:
+    """One sorted sequence: the group's store itself when it is the only part and in order (a
+    reporter then decodes it file by file), else a list merged from them."""
+    parts = [part for part in parts if part]
+    if len(parts) == 1 and parts[0].in_order and not link_diagnostics:
+        return parts[0]
+    if not parts and not link_diagnostics:
+        return []
+    return merge_sorted(*[compact(list(part)) for part in parts], link_diagnostics)
 
 
 def _lint_group(

@@ -218,7 +218,7 @@ def _with_metadata(report, sources):  # type: ignore[no-untyped-def]
     from corpuslint import registry
 
     rules = registry.all_rules()
-    codes = {d.code for d in report.diagnostics}
+    codes = report.codes
     return replace(
         report,
         rule_docs={c: (rules[c].name, rules[c].summary, rules[c].doc) for c in codes if c in rules},
@@ -233,7 +233,7 @@ def report_options(args: argparse.Namespace, output_format: str, report, sources
     show_source = args.show_source or output_format == "full"
     lines_by_path = {}
     if show_source:
-        shown = {d.path for d in report.diagnostics}
+        shown = report.paths_with_diagnostics
         for source in sources:
             if source.display in shown:
                 lines_by_path[source.display] = _display_lines(source.path)

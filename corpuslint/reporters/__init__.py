@@ -40,17 +40,40 @@ class Report:
     # display paths of every file linted (clean ones too), for formats that list files (junit)
     paths: tuple[str, ...] = ()
 
+    # `diagnostics` is a list, or a run's diagstore.DiagnosticStore (decoded at each pass, so
+    # the counts come from what it keeps)
+
     @property
     def errors(self) -> int:
+        errors = getattr(self.diagnostics, "errors", None)
+        if errors is not None:
+            return errors
         return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
 
     @property
     def warnings(self) -> int:
+        warnings = getattr(self.diagnostics, "warnings", None)
+        if warnings is not None:
+            return warnings
         return sum(1 for d in self.diagnostics if d.severity is Severity.WARNING)
 
     @property
     def files_with_diagnostics(self) -> int:
+        listed = getattr(self.diagnostics, "listed", None)
+        if listed is not None:
+            return len(listed)
         return len({d.path for d in self.diagnostics if d.code not in RUN_LEVEL_CODES})
+
+    @property
+    def codes(self) -> set[str]:
+        """The codes that appear."""
+        codes = getattr(self.diagnostics, "codes", None)
+        return set(codes) if codes is not None else {d.code for d in self.diagnostics}
+
+    @property
+    def paths_with_diagnostics(self) -> set[str]:
+        paths = getattr(self.diagnostics, "paths", None)
+        return set(paths) if paths is not None else {d.path for d in self.diagnostics}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,105 @@
+"""A run's diagnostics as compact records: one compressed `marshal` blob per file, decoded one
+file at a time when a reporter iterates, with the counts reporters ask for kept on the side.
+
+What a dense corpus costs: a Diagnostic with its Fix and Edit is ~500 bytes of Python objects;
+a file's records (tuples of plain values, `diagnostics.record`) marshalled and compressed are
+~20 bytes a finding. Workers pack their files' findings (`pack`), so the main process receives
+one bytes object per file instead of unpickling objects per finding. marshal here only ever reads
+bytes this process or its own workers wrote in this run, never the cache or any file.
+"""
+
+from __future__ import annotations
+
+import marshal
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from corpuslint.diagnostics import Diagnostic, _rebuild, record
+
+RUN_LEVEL_CODES = frozenset({"LK000"})  # as corpuslint.reporters.RUN_LEVEL_CODES (no import: cycle)
+
+
+class Packed(NamedTuple):
+    """One file's sorted diagnostics: the blob and what is known without decoding it."""
+
+    blob: bytes
+    count: int
+    errors: int
+    paths: tuple[str, ...]  # distinct paths
+    listed: tuple[str, ...]  # distinct paths with a finding that is not run-level
+    codes: tuple[str, ...]
+    first: tuple  # sort keys of the first and last diagnostic
+    last: tuple
+
+
+def pack(diagnostics: list[Diagnostic]) -> Packed | None:
+    """`diagnostics` (sorted, as a file's are) as one Packed; None for none."""
+    if not diagnostics:
+        return None
+    records = [record(d) for d in diagnostics]
+    errors = sum(1 for r in records if r[4] == 2)
+    paths = tuple(dict.fromkeys(r[0] for r in records))
+    listed = tuple(dict.fromkeys(r[0] for r in records if r[3] not in RUN_LEVEL_CODES))
+    codes = tuple(dict.fromkeys(r[3] for r in records))
+    blob = zlib.compress(marshal.dumps(records), 1)
+    return Packed(
+        blob,
+        len(records),
+        errors,
+        paths,
+        listed,
+        codes,
+        diagnostics[0].sort_key(),
+        diagnostics[-1].sort_key(),
+    )
+
+
+class DiagnosticStore:
+    """A sequence of diagnostics in sort order, built file by file; iterable any number of times
+    (each pass decodes again, holding one file's diagnostics at a time)."""
+
+    def __init__(self) -> None:
+        self._blobs: list[bytes] = []
+        self._count = 0
+        self.errors = 0
+        self.paths: set[str] = set()
+        self.listed: set[str] = set()  # paths with a finding that is not run-level
+        self.codes: set[str] = set()
+        self._last: tuple | None = None
+        self.in_order = True  # False once a file's findings sort before the previous file's
+
+    def add(self, packed: Packed | None) -> None:
+        if packed is None:
+            return
+        if self._last is not None and packed.first < self._last:
+            self.in_order = False
+        self._last = packed.last
+        self._blobs.append(packed.blob)
+        self._count += packed.count
+        self.errors += packed.errors
+        self.paths.update(packed.paths)
+        self.listed.update(packed.listed)
+        self.codes.update(packed.codes)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Add one file's diagnostics given as objects (a cached result)."""
+        diagnostics = list(diagnostics)
+        diagnostics.sort(key=Diagnostic.sort_key)
+        self.add(pack(diagnostics))
+
+    @property
+    def warnings(self) -> int:
+        return self._count - self.errors
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        rebuild = _rebuild
+        for blob in self._blobs:
+            for item in marshal.loads(zlib.decompress(blob)):
+                yield rebuild(*item)

@@ -1,0 +1,46 @@
+"""The run's diagnostics kept as one compressed record blob per file (corpuslint.diagstore)."""
+
+from __future__ import annotations
+
+from corpuslint.diagnostics import Diagnostic, Edit, Fix, Severity
+from corpuslint.diagstore import DiagnosticStore, pack
+from corpuslint.reporters import Report
+
+
+def _d(path: str, line: int, code: str = "TY001", severity: Severity = Severity.WARNING) -> Diagnostic:
+    return Diagnostic(path, line, 1, code, severity, f"m{line}", line, 2, Fix("f", (Edit(0, 1, "x"),), True))
+
+
+def test_a_store_iterates_the_files_diagnostics_in_the_order_added_as_often_as_asked() -> None:
+    store = DiagnosticStore()
+    a = [_d("a.md", 1), _d("a.md", 2, severity=Severity.ERROR)]
+    b = [_d("b.md", 1, "FN001")]
+    store.add(pack(a))
+    store.add(pack(b))
+    assert list(store) == a + b
+    assert [d.fix for d in store] == [d.fix for d in a + b]
+    assert list(store) == a + b
+
+
+def test_a_store_counts_without_decoding() -> None:
+    store = DiagnosticStore()
+    store.add(pack([_d("a.md", 1), _d("a.md", 2, severity=Severity.ERROR)]))
+    store.add(pack([_d("b.md", 1, "FN001")]))
+    store.add(pack([]))
+    report = Report(store, 3)  # type: ignore[arg-type]
+    assert (len(store), report.errors, report.warnings, report.files_with_diagnostics) == (3, 1, 2, 2)
+    assert report.codes == {"TY001", "FN001"}
+    assert report.paths_with_diagnostics == {"a.md", "b.md"}
+
+
+def test_a_file_that_sorts_before_the_previous_one_marks_the_store_out_of_order() -> None:
+    store = DiagnosticStore()
+    store.add(pack([_d("b.md", 1)]))
+    assert store.in_order
+    store.add(pack([_d("a.md", 1)]))
+    assert not store.in_order
+
+
+def test_an_empty_store_is_false() -> None:
+    assert not DiagnosticStore()
+    assert list(DiagnosticStore()) == []

@@ -253,10 +253,18 @@ def output_format(args: argparse.Namespace) -> str:
     return args.output_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
 
 
+# formats that go over the findings once, writing as they go: they read the run's compact store
+STREAMING_FORMATS = frozenset({"json", "sarif", "junit", "github"})
+
+
 def _write_reports(args: argparse.Namespace, report, sources) -> None:  # type: ignore[no-untyped-def]
     from corpuslint import reporters
 
     name = output_format(args)
+    if not {name, *(extra for extra, _path in args.also_output)} <= STREAMING_FORMATS:
+        # the formats people read go over the findings many times (counts, tables, sorting):
+        # decode the run's store (corpuslint.diagstore) once, into a list
+        report = replace(report, diagnostics=list(report.diagnostics))
     options = report_options(args, name, report, sources)
     if args.quiet < 2:
         reporters.get(name)(report, sys.stdout, options)

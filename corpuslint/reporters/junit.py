@@ -54,7 +54,7 @@ def _files(report: Report) -> Iterator[tuple[str, list[Diagnostic]]]:
 def _counts(report: Report) -> tuple[int, int]:
     """(test cases, failures) of the whole report."""
     errors = report.errors
-    clean = len(set(report.paths) - {d.path for d in report.diagnostics})
+    clean = len(set(report.paths) - report.paths_with_diagnostics)
     return len(report.diagnostics) + clean, errors
 
 

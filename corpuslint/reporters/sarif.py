@@ -69,7 +69,7 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict:
 
 
 def _document(report: Report, results: object, cwd: Path | None = None) -> tuple[dict, dict[str, int]]:
-    codes = sorted({d.code for d in report.diagnostics} | set(report.rule_docs))
+    codes = sorted(report.codes | set(report.rule_docs))
     index = {code: i for i, code in enumerate(codes)}
     root = (cwd or Path.cwd()).resolve().as_uri()
     run = {

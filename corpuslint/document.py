@@ -37,12 +37,11 @@ class Document:
     bom: bool = False
     front_matter: FrontMatter | None = None
     body_offset: int = 0  # character offset of the body in `text`
-    linkify: bool = False
     read_problem: ReadProblem | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # analyses shared by rules of one family
 
     @classmethod
-    def from_bytes(cls, path: str, data: bytes, *, linkify: bool = False) -> Document:
+    def from_bytes(cls, path: str, data: bytes) -> Document:
         bom = data.startswith(b"\xef\xbb\xbf")
         if bom:
             data = data[3:]
@@ -63,7 +62,7 @@ class Document:
         newline = "\r\n" if "\r\n" in text else "\n"
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        doc = cls(path, text, newline=newline, bom=bom, linkify=linkify)
+        doc = cls(path, text, newline=newline, bom=bom)
         front, body_offset = fm_module.split(text)
         doc.body_offset = body_offset
         if front is not None:
@@ -71,12 +70,12 @@ class Document:
         return doc
 
     @classmethod
-    def read(cls, path: str, display: str | None = None, *, linkify: bool = False) -> Document:
+    def read(cls, path: str, display: str | None = None) -> Document:
         shown = display or path
         data = read_bytes(path)
         if isinstance(data, ReadProblem):
             return cls(shown, "", read_problem=data)
-        return cls.from_bytes(shown, data, linkify=linkify)
+        return cls.from_bytes(shown, data)
 
     # --- text geometry ------------------------------------------------------------------------
 

@@ -155,11 +155,10 @@ def internal_error(display: str, exc: BaseException) -> Diagnostic:
 
 
 def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileResult:
-    linkify = plan.links_scope is not None
     if data is None:
-        doc = Document.read(source.path, source.display, linkify=linkify)
+        doc = Document.read(source.path, source.display)
     else:
-        doc = Document.from_bytes(source.display, data, linkify=linkify)
+        doc = Document.from_bytes(source.display, data)
     if doc.read_problem is not None:
         problem = doc.read_problem
         if problem.code not in plan.runner_codes:

@@ -17,8 +17,8 @@ from corpuslint.document import Document
 from corpuslint.registry import RuleContext, all_rules
 
 
-def doc_of(text: str, *, linkify: bool = False) -> Document:
-    return Document.from_bytes("article.md", text.encode("utf-8"), linkify=linkify)
+def doc_of(text: str) -> Document:
+    return Document.from_bytes("article.md", text.encode("utf-8"))
 
 
 def problems(code: str, text: str | Document) -> list:

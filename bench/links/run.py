@@ -138,7 +138,7 @@ def score_corpuslint(directory: Path, output: str, truth: dict[str, str]) -> tup
     expected = {"ok": None, "gone": "LK001", "moved": "LK003", "ratelimit": None, "nohead": None}
     right = total = 0
     for path in sorted(directory.glob("*.md")):
-        doc = Document.read(str(path), path.name, linkify=True)
+        doc = Document.read(str(path), path.name)
         for o in extract_links(doc, "footnotes"):
             total += 1
             got = found.get(f"{path.name}:{o.line}:{o.column}")

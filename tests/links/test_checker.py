@@ -356,7 +356,7 @@ def test_redirect_fix_only_where_the_url_is_literal():
         "[^2]: [b](https://a.example/%E4%B8%AD)。\n"
         "[^3]: 见 www.example.com/y。\n"
     )
-    doc = Document.from_bytes("a.md", text.encode(), linkify=True)
+    doc = Document.from_bytes("a.md", text.encode())
     links = {o.url: o for o in extract_links(doc, "footnotes")}
     literal = links["https://a.example/x"]
     assert doc.text[literal.start : literal.end] == "https://a.example/x"

@@ -19,8 +19,8 @@ title: 测试文章
 """
 
 
-def doc(text=TEXT, linkify=True):
-    return Document.from_bytes("a.md", text.encode(), linkify=linkify)
+def doc(text=TEXT):
+    return Document.from_bytes("a.md", text.encode())
 
 
 def span(d, occurrence):
@@ -85,8 +85,8 @@ def test_fuzzy_domains_and_emails_are_not_links():
     assert not any(u.startswith("mailto:") for u in urls)
 
 
-def test_without_linkify_document_bare_urls_still_found():
-    found = extract_links(doc(linkify=False), "footnotes")
+def test_bare_urls_are_found_by_the_one_parse():
+    found = extract_links(doc(), "footnotes")
     assert "https://a.example/p/1" in [o.url for o in found]
 
 
@@ -97,7 +97,7 @@ def test_repeated_url_in_one_block_gets_each_position():
 
 
 def test_crlf_and_bom():
-    d = Document.from_bytes("b.md", "\ufeff[^1]: [t](https://x.example/a)\r\n".encode(), linkify=True)
+    d = Document.from_bytes("b.md", "\ufeff[^1]: [t](https://x.example/a)\r\n".encode())
     (o,) = extract_links(d, "footnotes")
     assert (o.line, o.column, o.end_column) == (1, 11, 30)
 

@@ -248,6 +248,7 @@ def citation_key(text: str) -> str:
     return normalize_title(text)
 
 
+@lru_cache(maxsize=65536)  # asked for each occurrence by the phase, CT001 and CT003
 def is_title_text(text: str, url: str) -> bool:
     """Whether a link's text is a title (not empty, not the URL itself as in a bare link)."""
     stripped = text.strip()
@@ -451,6 +452,7 @@ _NOT_NEWLINE = _lazy(r"[^\n]")
 # --- the links phase: CT001 and CT003 over the occurrences of every document -------------------
 
 
+@lru_cache(maxsize=65536)
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower()

@@ -10,14 +10,13 @@ raises `BadPayload`, which the cache counts as a miss.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import zlib
 from typing import Any
 
 from corpuslint.diagnostics import Diagnostic, Edit, Fix, Severity, make
 
-FORMAT = 1
+FORMAT = 2  # 2: link occurrences as lists in field order (1: objects with field names)
 RAW, ZLIB = b"j", b"z"  # first byte of a payload
 COMPRESS_ABOVE = 4096  # bytes of JSON: smaller payloads are stored as they are
 MAX_DECODED = 64 * 1024 * 1024  # a payload that inflates beyond this is refused (zip bombs)
@@ -36,13 +35,28 @@ def encode(result: Any, dependencies: list[tuple[str, int, int]]) -> bytes:
         "format": FORMAT,
         "path": result.path,
         "diagnostics": [_diagnostic(d) for d in result.diagnostics],
-        "links": [dataclasses.asdict(link) for link in result.links],
+        "links": [_link(link) for link in result.links],
         "suppressions": suppressions.to_data() if suppressions is not None else None,
         "dependencies": [list(state) for state in dependencies],
         "result_dependencies": list(getattr(result, "dependencies", ()) or ()),
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return ZLIB + zlib.compress(text, 1) if len(text) > COMPRESS_ABOVE else RAW + text
+
+
+def _link(link: Any) -> list[Any]:
+    return [
+        link.path,
+        link.line,
+        link.column,
+        link.end_line,
+        link.end_column,
+        link.url,
+        link.text,
+        link.label,
+        link.start,
+        link.end,
+    ]
 
 
 def _diagnostic(d: Diagnostic) -> list[Any]:
@@ -154,15 +168,24 @@ def _to_fix(item: Any) -> Fix:
 
 
 def _to_link(cls: type, item: Any) -> Any:
-    if not isinstance(item, dict):
-        raise BadPayload("link: expected an object")
-    names = {f.name for f in dataclasses.fields(cls)}
-    if set(item) != names:
-        raise BadPayload("link: unexpected fields")
-    for value in item.values():
-        if value is not None and type(value) not in (str, int, bool):
-            raise BadPayload("link: unexpected value type")
-    return cls(**item)
+    # the checks inline, as for diagnostics: a warm run decodes every link of the corpus
+    if type(item) is not list or len(item) != 10:
+        raise BadPayload("link: expected a list of 10")
+    path, line, column, end_line, end_column, url, text, label, start, end = item
+    if not (
+        type(path) is str
+        and type(line) is int
+        and type(column) is int
+        and (end_line is None or type(end_line) is int)
+        and (end_column is None or type(end_column) is int)
+        and type(url) is str
+        and type(text) is str
+        and (label is None or type(label) is str)
+        and (start is None or type(start) is int)
+        and (end is None or type(end) is int)
+    ):
+        raise BadPayload("link: unexpected value types")
+    return cls(path, line, column, end_line, end_column, url, text, label, start, end)
 
 
 def _list(value: Any, length: int | None = None) -> list[Any]:

@@ -60,14 +60,20 @@ def test_a_crafted_pickle_row_is_never_unpickled(corpus, cli, tmp_path, compress
     [
         b'j{"format": 1}',
         b"j[1, 2, 3]",
-        b'j{"format": 1, "path": 5, "diagnostics": [], "links": [], "suppressions": null,'
+        b'j{"format": 2, "path": 5, "diagnostics": [], "links": [], "suppressions": null,'
+        b' "dependencies": [], "result_dependencies": []}',
+        b'j{"format": 2, "path": "a.md", "diagnostics": [], "suppressions": null,'
+        b' "links": [["a.md", 1, 1, 1, 9, "http://h/", "t", null, 0, {"x": 1}]],'
+        b' "dependencies": [], "result_dependencies": []}',
+        b'j{"format": 2, "path": "a.md", "diagnostics": [], "suppressions": null,'
+        b' "links": [["a.md", 1, 1, 1, 9, "http://h/", "t", null, 0]],'
         b' "dependencies": [], "result_dependencies": []}',
         b"j" + b"[" * 100_000,
         b"z" + zlib.compress(b" " * (80 * 1024 * 1024)),  # inflates past the limit
         b"\x80\x04K\x01.",
         b"",
     ],
-    ids=["missing-keys", "not-an-object", "wrong-type", "deep", "zip-bomb", "pickle", "empty"],
+    ids=["missing-keys", "not-an-object", "wrong-type", "link-value", "link-length", "deep", "zip-bomb", "pickle", "empty"],
 )
 def test_a_row_that_does_not_validate_is_a_miss(corpus, cli, payload):
     root = corpus({"a.md": FOOTNOTE})
@@ -86,13 +92,27 @@ def test_results_round_trip_through_json_with_fixes_links_and_suppressions(tmp_p
     result = runner.FileResult(
         "a.md",
         [Diagnostic("a.md", 2, 3, "TY001", Severity.WARNING, "m", 2, 4, fix)],
-        [LinkOccurrence("a.md", 1, 1, 1, 20, "https://example.org/", "t", None, 3, 23)],
+        [
+            LinkOccurrence("a.md", 1, 1, 1, 20, "https://example.org/", "t", None, 3, 23),
+            LinkOccurrence("a.md", 4, 5, None, None, "http://h/x", "", "n1"),
+        ],
         parse("<!-- corpuslint-disable FN -->\nx\n<!-- corpuslint-enable FN001 -->\n"),
         (str(tmp_path / "s.json"),),
     )
     back = filecache._unpack(filecache._pack(result))
     assert back == result and back.diagnostics[0].fix == fix
     assert back.suppressions.suppresses_code("FN002", 4) and not back.suppressions.suppresses_code("FN001", 4)
+
+
+def test_the_codec_knows_every_field_of_a_link_occurrence():
+    """Links are stored as lists in field order: a new field must be added to the codec too."""
+    import dataclasses
+
+    from corpuslint.links.extract import LinkOccurrence
+    from corpuslint.resultcodec import _link
+
+    occurrence = LinkOccurrence(*range(len(dataclasses.fields(LinkOccurrence))))
+    assert _link(occurrence) == [getattr(occurrence, f.name) for f in dataclasses.fields(LinkOccurrence)]
 
 
 def test_garbage_pages_behind_a_valid_header_are_detected_and_rebuilt(corpus, cli, no_linting):

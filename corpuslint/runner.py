@@ -17,6 +17,7 @@ from corpuslint.config import Config
 from corpuslint.diagnostics import Diagnostic, Problem, Severity, compact, merge_sorted
 from corpuslint.discovery import SourceFile
 from corpuslint.document import Document
+from corpuslint.links import run as links_run
 from corpuslint.registry import RuleContext
 from corpuslint.reporters import Report
 from corpuslint.schema_apply import front_matter_for, settings_for
@@ -347,21 +348,31 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
         validate_schemas(config)
         diagnostics = DiagnosticStore()
         results: list[FileResult] = []
-        for result in _lint_group(sources, config, plan, options):
-            if result.packed is not None:
-                diagnostics.add(result.packed)
-            elif result.diagnostics:
-                diagnostics.extend(result.diagnostics)  # from the file cache
-            if result.links:
-                results.append(result)
-            done += 1
-            if options.on_file is not None:
-                options.on_file(done, total)
-        parts.append(diagnostics)
-        if plan.links_scope is not None:
-            found, stats = _links_phase(results, config, options, plan, codes)
-            link_diagnostics.extend(found)
-            link_stats = _add_stats(link_stats, stats)
+        # the URLs are looked up and checked while the files are linted (link workers)
+        checks = links_run.url_checks(config, options, codes) if plan.links_scope is not None else None
+        try:
+            if checks is not None and len(sources) >= PARALLEL_THRESHOLD:
+                checks.start_workers()
+            for result in _lint_group(sources, config, plan, options):
+                if result.packed is not None:
+                    diagnostics.add(result.packed)
+                elif result.diagnostics:
+                    diagnostics.extend(result.diagnostics)  # from the file cache
+                if result.links:
+                    results.append(result)
+                    if checks is not None:
+                        checks.add(result.links)
+                done += 1
+                if options.on_file is not None:
+                    options.on_file(done, total)
+            parts.append(diagnostics)
+            if checks is not None:
+                found, stats = links_run.diagnostics(results, config, options, plan, codes, checks)
+                link_diagnostics.extend(found)
+                link_stats = _add_stats(link_stats, stats)
+        finally:
+            if checks is not None:
+                checks.close()
         del results
     return Report(_merged(parts, link_diagnostics), total, link_stats)
 
@@ -406,56 +417,5 @@ def run_data(source: SourceFile, data: bytes, config: Config, options: RunOption
     link_diagnostics: list[Diagnostic] = []
     link_stats = None
     if plan.links_scope is not None:
-        link_diagnostics, link_stats = _links_phase([result], config, options, plan, codes)
+        link_diagnostics, link_stats = links_run.diagnostics([result], config, options, plan, codes)
     return Report(merge_sorted(list(result.diagnostics), link_diagnostics), 1, link_stats)
-
-
-def _links_phase(
-    results: Iterable[FileResult], config: Config, options: RunOptions, plan: LintPlan, enabled: set[str]
-) -> tuple[list[Diagnostic], Mapping[str, int]]:
-    from dataclasses import replace
-
-    from corpuslint.links.phase import redirect_fix, run_links_phase
-    from corpuslint.links.settings import settings_from_config
-
-    settings = settings_from_config(dict(config.links), config.root)
-    settings = replace(
-        settings, **options.link_overrides, cache_dir=str(cache_root(config, options.cache_dir))
-    )
-    if options.links_only:
-        settings = replace(settings, require=True)  # a run that checked no link is not a pass
-    suppressions = {}
-    occurrences = []
-    for result in results:
-        occurrences.extend(result.links)
-        if result.suppressions is not None:
-            suppressions[result.path] = result.suppressions
-    outcome = run_links_phase(
-        occurrences,
-        settings,
-        use_cache=options.use_cache,
-        progress=options.progress,
-        rule_options={code: plan.options[code] for code in enabled if code in plan.options},
-    )
-    diagnostics = []
-    for occurrence, code, message in outcome.problems:
-        if code not in enabled:
-            continue
-        new_url = (
-            outcome.redirects.get(occurrence.url) if code == "LK003" else outcome.archived.get(occurrence.url)
-        )
-        diagnostic = Diagnostic(
-            occurrence.path,
-            occurrence.line,
-            occurrence.column,
-            code,
-            Severity.ERROR if code == "LK000" and outcome.unavailable_is_error else plan.severities[code],
-            message,
-            occurrence.end_line,
-            occurrence.end_column,
-            redirect_fix(occurrence, new_url) if new_url else None,
-        )
-        file_suppressions = suppressions.get(occurrence.path)
-        if file_suppressions is None or not file_suppressions.suppresses(diagnostic):
-            diagnostics.append(diagnostic)
-    return diagnostics, dict(outcome.stats)

@@ -83,3 +83,26 @@ async def archived_copies(checker: Checker, urls: Iterable[str]) -> dict[str, st
 
     await asyncio.gather(*(ask(u) for u in dict.fromkeys(urls) if may_ask_about(checker, u)))
     return found
+
+
+async def with_archived_copies(checker, found):  # type: ignore[no-untyped-def]
+    """--suggest: the archived copy of every dead page joined to its result."""
+    from dataclasses import replace
+
+    from corpuslint.links.outcomes import BROKEN, SOFT404
+
+    dead = [
+        r.url
+        for r in found.values()
+        if (r.outcome == SOFT404 or (r.outcome == BROKEN and r.status in (404, 410)))
+        or (r.outcome == BROKEN and r.status is None and r.cause == "DNS" and not r.hard_unavailable)
+    ]
+    if not dead:
+        return found
+    copies = await archived_copies(checker, dead)
+    for url, archived in copies.items():
+        result = found[url]
+        found[url] = replace(
+            result, archived=archived, message=f"{result.message}; archived copy: {archived}"
+        )
+    return found

@@ -5,16 +5,17 @@ Each unique URL is decided once; its result is reported at every occurrence.
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from corpuslint.diagnostics import Edit, Fix
-from corpuslint.links.extract import LinkOccurrence, has_scheme
+from corpuslint.links.extract import LinkOccurrence
 from corpuslint.links.settings import LinkSettings
+from corpuslint.links.urlchecks import PROGRESS_MIN_URLS, Progress, UrlChecks
+
+__all__ = ["PROGRESS_MIN_URLS", "Progress", "UrlChecks", "run_links_phase", "url_checks"]
 
 UNAVAILABLE = "LK000"
 
@@ -31,44 +32,6 @@ class LinksOutcome:
     archived: dict[str, str] = field(default_factory=dict)
     # LK000 is an error, not a warning (links.require, --links-only)
     unavailable_is_error: bool = False
-
-
-PROGRESS_MIN_URLS = 20  # fewer than this finish before a progress line would help
-
-
-class Progress:
-    """One line on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, total: int, stream=None) -> None:  # type: ignore[no-untyped-def]
-        self.total = total
-        self.done = 0
-        self.failed = 0
-        self.stream = stream or sys.stderr
-        self.started = time.monotonic()
-        self._drawn = 0.0
-
-    def update(self, failed: bool) -> None:
-        self.done += 1
-        self.failed += failed
-        now = time.monotonic()
-        if now - self._drawn >= 0.1 or self.done == self.total:
-            self._drawn = now
-            self.draw(now)
-
-    def draw(self, now: float) -> None:
-        rate = self.done / max(now - self.started, 1e-6)
-        left = int((self.total - self.done) / rate + 0.5) if rate > 0 else 0
-        self.stream.write(
-            f"\rlinks: {self.done}/{self.total} checked, {self.failed} failed, {rate:.0f}/s, "
-            f"ETA {left // 60}:{left % 60:02d}\x1b[K"
-        )
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.total:
-            self.draw(time.monotonic())
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 _UNSAFE_IN_URL = set(" \t\n<>\"'`\\")
@@ -105,11 +68,6 @@ def redirect_fix(occurrence: LinkOccurrence, new_url: str) -> Fix | None:
     return Fix(f"replace with {new_url}", (edit,), safe=same_site)
 
 
-def _needs_scheme(occurrence: LinkOccurrence) -> bool:
-    """A link without a scheme: a citation's URL must be absolute; a body link may be relative."""
-    return not has_scheme(occurrence.url) and not occurrence.url.startswith("//")
-
-
 def run_links_phase(
     occurrences: list[LinkOccurrence],
     settings: LinkSettings,
@@ -118,86 +76,29 @@ def run_links_phase(
     progress: bool,
     checker_factory: Callable[..., object] | None = None,
     rule_options: Mapping[str, Mapping[str, Any]] | None = None,
+    checks: UrlChecks | None = None,
+    jobs: int | None = None,
 ) -> LinksOutcome:
     """Check every unique URL of `occurrences` once and report problems at each occurrence.
 
     `rule_options` holds the enabled codes with their options (None: the LK codes only). With
     CT001 enabled, footnote links whose text is a title are fetched with GET and their page
     titles compared with it; CT003 compares the link texts of each URL across the corpus.
-    Without any LK code nor CT001, no request is made.
+    Without any LK code nor CT001, no request is made. `checks`: the run's URL checks, already
+    fed with `occurrences` while the files were linted (else they are made here).
     """
-    from corpuslint.links.outcomes import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404, LinkResult
+    from corpuslint.links.outcomes import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404
 
     outcome = LinksOutcome()
-    results: dict[str, LinkResult] = {}
-    to_check: list[str] = []
-    queued: set[str] = set()
-    for occurrence in occurrences:
-        url = occurrence.url
-        if url in results or url in queued:
-            continue
-        if _needs_scheme(occurrence):
-            if occurrence.label is not None and not url.startswith("#"):
-                results[url] = LinkResult(url, MALFORMED, f"not an absolute URL: {url!r}")
-            else:
-                results[url] = LinkResult(url, SKIPPED, "relative link")
-            continue
-        to_check.append(url)
-        queued.add(url)
     enabled = set(rule_options) if rule_options is not None else None
-    title_urls: set[str] = set()
-    if enabled is not None and "CT001" in enabled:
-        from corpuslint.citations import is_title_text
-
-        title_urls = {o.url for o in occurrences if o.label is not None and is_title_text(o.text, o.url)}
-    if enabled is not None and not any(code.startswith("LK") for code in enabled):
-        to_check = [u for u in to_check if u in title_urls]
-
-    cache = None
-    cached: dict[str, LinkResult] = {}
-    if use_cache and to_check:
-        from corpuslint.links.cache import LinkCache
-
-        cache = LinkCache(settings)
-        cached = cache.get_many(to_check)
-        for url in title_urls.intersection(cached):
-            if cached[url].titles is None and cached[url].outcome in (OK, PERMANENT):
-                del cached[url]  # checked with HEAD before: read the page this time
-        results.update(cached)
-    remaining = [u for u in to_check if u not in cached]
-
-    fresh: dict[str, LinkResult] = {}
-    requests = 0
-    if remaining:
-        if checker_factory is None:  # httpx is imported only when a URL needs a request
-            from corpuslint.links.checker import Checker
-
-            checker_factory = Checker
-        factory = checker_factory
-        bar = Progress(len(remaining)) if progress and len(remaining) >= PROGRESS_MIN_URLS else None
-
-        def on_result(result: LinkResult) -> None:
-            if bar is not None:
-                bar.update(result.outcome not in (OK, SKIPPED, PERMANENT, SOFT404))
-
-        async def main() -> tuple[dict[str, LinkResult], int]:
-            checker = factory(settings, on_result=on_result)
-            if title_urls:
-                checker.title_urls = title_urls  # type: ignore[attr-defined]
-            async with checker:  # type: ignore[attr-defined]
-                found = await checker.check_all(remaining)  # type: ignore[attr-defined]
-                if settings.suggest:
-                    found = await _with_archived_copies(checker, found)
-                return found, checker.requests  # type: ignore[attr-defined]
-
-        import asyncio
-
-        try:
-            fresh, requests = asyncio.run(main())
-        finally:
-            if bar is not None:
-                bar.close()
-        results.update(fresh)
+    if checks is None:
+        checks = url_checks(
+            settings, enabled, use_cache=use_cache, jobs=jobs, checker_factory=checker_factory
+        )
+        checks.add(occurrences)
+    checks.finish(progress)
+    results, cached, fresh, requests = checks.results, checks.cached, checks.fresh, checks.requests
+    title_urls = checks.title_urls
 
     attempted = [r for r in fresh.values() if r.outcome not in (SKIPPED, MALFORMED)]
     unavailable = bool(attempted) and all(r.unavailable for r in attempted)
@@ -205,11 +106,6 @@ def run_links_phase(
         # "no such host" for everything: offline, unless it is one misspelled host
         hosts = {urlsplit(r.url).hostname for r in attempted}
         unavailable = len(hosts) >= 2
-    if cache is not None:
-        if fresh:
-            cache.put_many(fresh.values())
-        cache.close()
-
     unchecked: list[LinkOccurrence] = []
     counts = {"ok": 0, "broken": 0, "timeout": 0, "redirected": 0, "soft404": 0, "malformed": 0, "skipped": 0}
     for occurrence in occurrences:
@@ -289,28 +185,23 @@ def unavailable_message(missing: int, attempted: list) -> str:  # type: ignore[t
     return f"{text}; likely cause: {hint}" if hint else text
 
 
-async def _with_archived_copies(checker, found):  # type: ignore[no-untyped-def]
-    """--suggest: the archived copy of every dead page joined to its result."""
-    from dataclasses import replace
-
-    from corpuslint.links.archive import archived_copies
-    from corpuslint.links.outcomes import BROKEN, SOFT404
-
-    dead = [
-        r.url
-        for r in found.values()
-        if (r.outcome == SOFT404 or (r.outcome == BROKEN and r.status in (404, 410)))
-        or (r.outcome == BROKEN and r.status is None and r.cause == "DNS" and not r.hard_unavailable)
-    ]
-    if not dead:
-        return found
-    copies = await archived_copies(checker, dead)
-    for url, archived in copies.items():
-        result = found[url]
-        found[url] = replace(
-            result, archived=archived, message=f"{result.message}; archived copy: {archived}"
-        )
-    return found
+def url_checks(
+    settings: LinkSettings,
+    enabled: set[str] | None,
+    *,
+    use_cache: bool,
+    jobs: int | None = None,
+    checker_factory: Callable[..., object] | None = None,
+) -> UrlChecks:
+    """The URL checks of a phase whose enabled codes are `enabled` (None: the LK codes only)."""
+    return UrlChecks(
+        settings,
+        use_cache=use_cache,
+        check_every_url=enabled is None or any(code.startswith("LK") for code in enabled),
+        want_titles=enabled is not None and "CT001" in enabled,
+        jobs=jobs,
+        checker_factory=checker_factory,
+    )
 
 
 def clear_cache(settings: LinkSettings) -> int:

@@ -69,6 +69,7 @@ __all__ = [
 
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 _HOST_CHARS = re.compile(r"[a-z0-9._~!$&'()*+,;=%-]+")
+_SPACE = re.compile(r"\s")  # what str.isspace says (both are Py_UNICODE_ISSPACE), in one call
 HEAD_FINAL = {404, 410}  # a HEAD answer believed; any other error is asked again with GET
 _SOFT404_TITLE = re.compile(
     r"(?<!\d)404(?!\d)|not\s*found|no\s+longer\s+available|页面不存在|页面未找到|找不到(该)?页面|网页不存在|"
@@ -206,7 +207,7 @@ class Checker:
             return LinkResult(url, SKIPPED, f"{scheme}: links are not fetched"), None
         if scheme not in ("http", "https"):
             return LinkResult(url, MALFORMED, f"not an http(s) URL: {url!r}"), None
-        if any(c.isspace() for c in stripped):
+        if _SPACE.search(stripped):
             return LinkResult(url, MALFORMED, f"URL contains whitespace: {url!r}"), None
         try:
             parts = urlsplit(stripped)

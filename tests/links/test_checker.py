@@ -492,3 +492,13 @@ def test_an_error_in_the_result_callback_ends_the_run(server, fast):
 
     with pytest.raises(RuntimeError, match="boom"):
         check(fast, [server.url("127.0.0.1", f"/ok/{uuid.uuid4().hex}") for _ in range(3)], on_result=explode)
+
+
+@pytest.mark.parametrize("space", [" ", "\t", "\u00a0", "\u3000", "\u2028", "\x1c", "\x85"])
+def test_a_url_with_any_whitespace_is_malformed_without_a_request(fast, space):
+    result = Checker(fast).precheck(f"http://127.0.0.1/a{space}b")
+    assert result is not None and result.outcome == "LK004" and "whitespace" in result.message
+
+
+def test_a_url_without_whitespace_passes_the_precheck(fast):
+    assert Checker(fast).precheck("http://127.0.0.1/a\u200bb") is None  # zero width: not a space

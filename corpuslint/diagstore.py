@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from corpuslint.diagnostics import Diagnostic, _rebuild, record
+from corpuslint.diagnostics import SORT_KEY, Diagnostic, from_record, record
 
 RUN_LEVEL_CODES = frozenset({"LK000"})  # as corpuslint.reporters.RUN_LEVEL_CODES (no import: cycle)
 
@@ -50,8 +50,8 @@ def pack(diagnostics: list[Diagnostic]) -> Packed | None:
         paths,
         listed,
         codes,
-        diagnostics[0].sort_key(),
-        diagnostics[-1].sort_key(),
+        SORT_KEY(diagnostics[0]),
+        SORT_KEY(diagnostics[-1]),
     )
 
 
@@ -85,7 +85,7 @@ class DiagnosticStore:
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Add one file's diagnostics given as objects (a cached result)."""
         diagnostics = list(diagnostics)
-        diagnostics.sort(key=Diagnostic.sort_key)
+        diagnostics.sort(key=SORT_KEY)
         self.add(pack(diagnostics))
 
     @property
@@ -99,7 +99,11 @@ class DiagnosticStore:
         return self._count > 0
 
     def __iter__(self) -> Iterator[Diagnostic]:
-        rebuild = _rebuild
+        for records in self.records():
+            yield from map(from_record, records)
+
+    def records(self) -> Iterator[list[tuple]]:
+        """The diagnostics as `diagnostics.record` tuples, one file's list at a time: what a
+        reporter that formats plain values reads without building objects."""
         for blob in self._blobs:
-            for item in marshal.loads(zlib.decompress(blob)):
-                yield rebuild(*item)
+            yield marshal.loads(zlib.decompress(blob))

@@ -44,3 +44,43 @@ def test_a_file_that_sorts_before_the_previous_one_marks_the_store_out_of_order(
 def test_an_empty_store_is_false() -> None:
     assert not DiagnosticStore()
     assert list(DiagnosticStore()) == []
+
+
+def test_json_from_the_store_records_is_the_json_of_the_same_diagnostics_as_a_list() -> None:
+    import io
+
+    from corpuslint.reporters import ReportOptions
+    from corpuslint.reporters import json as json_reporter
+
+    a = [_d("a.md", 1), _d("a.md", 2, severity=Severity.ERROR), _d("a.md", 2, "TY004")]
+    b = [Diagnostic('b "ü".md', 3, 2, "FN001", Severity.ERROR, "m", None, None)]
+    b.append(Diagnostic('b "ü".md', 4, 1, "SR001", Severity.WARNING, "m", 4, 9, Fix("f", (), True)))
+    b.append(
+        Diagnostic('b "ü".md', 5, 1, "SR001", Severity.WARNING, "m", 5, 9, Fix("f", (Edit(0, 1, ""),), False))
+    )
+    store = DiagnosticStore()
+    store.add(pack(a))
+    store.add(pack(b))
+    texts = []
+    for diagnostics in (store, a + b):
+        stream = io.StringIO()
+        json_reporter.report(Report(diagnostics, 2), stream, ReportOptions())  # type: ignore[arg-type]
+        texts.append(stream.getvalue())
+    assert texts[0] == texts[1]
+    assert texts[0] == "[\n" + ",\n".join(json_reporter.item(d) for d in a + b) + "\n]\n"
+
+
+def test_diagnostics_are_immutable_records_equal_without_their_fix() -> None:
+    import pytest
+
+    d = _d("a.md", 1)
+    same_but_fix = Diagnostic(
+        d.path, d.line, d.column, d.code, d.severity, d.message, d.end_line, d.end_column
+    )
+    assert d == same_but_fix and hash(d) == hash(same_but_fix)
+    assert d != tuple(d) and Edit(0, 1, "x") != (0, 1, "x")
+    with pytest.raises(AttributeError):
+        d.fix = None  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        assert d < same_but_fix
+    assert repr(Edit(0, 1, "x")) == "Edit(start=0, end=1, replacement='x')"

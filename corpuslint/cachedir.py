@@ -25,6 +25,8 @@ from pathlib import Path
 CACHE_DIR_NAME = ".corpuslint_cache"
 ENV_VAR = "CORPUSLINT_CACHE_DIR"
 FILES_DIR = "files"
+FILES_DB = "results.sqlite"  # the per-file cache's database in FILES_DIR (filecache.DB_NAME)
+GITIGNORE = "# created by corpuslint\n*\n"
 LINKS_FILE = "links.sqlite3"
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -72,7 +74,8 @@ def check_database(path: Path) -> None:
 
 
 def prepare(directory: Path, root: Path | None = None) -> None:
-    """Make `directory`; `root` (default: `directory`) gets a .gitignore that ignores everything.
+    """Make `directory`; `root` (default: `directory`), when made here, gets a .gitignore that
+    ignores everything.
 
     Neither `root` nor the directories between it and `directory` may be symlinks: a committed
     `.corpuslint_cache -> elsewhere` must not make corpuslint write elsewhere (UnsafeCacheDir).
@@ -81,6 +84,7 @@ def prepare(directory: Path, root: Path | None = None) -> None:
     root = Path(root) if root is not None else directory
     chain = [directory, *[p for p in directory.parents if p == root or root in p.parents]]
     check_not_symlinks(*chain)
+    made_root = not os.path.lexists(root)
     for path in reversed(chain):
         try:
             os.mkdir(path)
@@ -90,12 +94,14 @@ def prepare(directory: Path, root: Path | None = None) -> None:
         except FileNotFoundError:
             directory.mkdir(parents=True, exist_ok=True)
     check_not_symlinks(*chain)
+    # only in a directory made here: `cache_dir = "."` or `"~"` must not put an ignore-everything
+    # .gitignore into a project or a home directory
     gitignore = root / ".gitignore"
-    if not os.path.lexists(gitignore):
+    if made_root and not os.path.lexists(gitignore):
         try:
             descriptor = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write("# created by corpuslint\n*\n")
+                handle.write(GITIGNORE)
         except OSError:
             pass
 
@@ -116,8 +122,9 @@ def _remove(path: Path) -> bool:
 def clean(cache_dir: Path) -> list[str]:
     """Remove the per-file cache and the link cache under `cache_dir`; the paths removed.
 
-    Then the directory's `.gitignore` and the directory itself go too, if nothing else is in it
-    (a `--cache-dir` shared with other things keeps them). A symlink is removed, never followed.
+    Then the directory's `.gitignore` (the one corpuslint wrote) and the directory itself go too,
+    if nothing else is in it (a `--cache-dir` shared with other things keeps them; so does a
+    `files/` with anything in it that is not the cache's). A symlink is removed, never followed.
     """
     cache_dir = Path(cache_dir)
     removed: list[str] = []
@@ -126,14 +133,37 @@ def clean(cache_dir: Path) -> list[str]:
         return [str(cache_dir)]
     if not cache_dir.is_dir():
         return []
-    candidates = [cache_dir / FILES_DIR, *(cache_dir / (LINKS_FILE + s) for s in SQLITE_SUFFIXES)]
-    for path in candidates:
+    files = cache_dir / FILES_DIR
+    if is_symlink(files):
+        os.unlink(files)
+        removed.append(str(files))
+    elif files.is_dir():
+        # only what the per-file cache writes: a `files/` of a project's own (`cache_dir = "."`)
+        # keeps everything else, and goes only when nothing else was in it
+        for entry in os.listdir(files):
+            if entry.startswith(FILES_DB) and (
+                entry[len(FILES_DB) :] in SQLITE_SUFFIXES or ".corrupt-" in entry
+            ):
+                _remove(files / entry)
+        if not os.listdir(files):
+            os.rmdir(files)
+            removed.append(str(files))
+    for path in (cache_dir / (LINKS_FILE + s) for s in SQLITE_SUFFIXES):
         if _remove(path):
             removed.append(str(path))
     left = set(os.listdir(cache_dir))
     if left <= {".gitignore"}:
-        if left:
+        if left and _ours(cache_dir / ".gitignore"):
             os.unlink(cache_dir / ".gitignore")
-        os.rmdir(cache_dir)
-        removed.append(str(cache_dir))
+            left = set()
+        if not left:
+            os.rmdir(cache_dir)
+            removed.append(str(cache_dir))
     return removed
+
+
+def _ours(gitignore: Path) -> bool:
+    try:
+        return not is_symlink(gitignore) and gitignore.read_text(encoding="utf-8") == GITIGNORE
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -53,7 +53,7 @@ from corpuslint import __version__, cachedir, resultcodec
 from corpuslint.cachedir import CACHE_DIR_NAME  # noqa: F401  (re-exported)
 from corpuslint.sharding import in_shard, parse_shard, shard_key  # noqa: F401  (re-exported)
 
-DB_NAME = "results.sqlite"
+DB_NAME = cachedir.FILES_DB
 SCHEMA_VERSION = 2  # 2: JSON payloads (1 was pickle)
 BATCH = 500  # SQLite host parameters per query
 BUSY_TIMEOUT_MS = 10_000

@@ -73,7 +73,17 @@ def test_a_crafted_pickle_row_is_never_unpickled(corpus, cli, tmp_path, compress
         b"\x80\x04K\x01.",
         b"",
     ],
-    ids=["missing-keys", "not-an-object", "wrong-type", "link-value", "link-length", "deep", "zip-bomb", "pickle", "empty"],
+    ids=[
+        "missing-keys",
+        "not-an-object",
+        "wrong-type",
+        "link-value",
+        "link-length",
+        "deep",
+        "zip-bomb",
+        "pickle",
+        "empty",
+    ],
 )
 def test_a_row_that_does_not_validate_is_a_miss(corpus, cli, payload):
     root = corpus({"a.md": FOOTNOTE})
@@ -260,3 +270,49 @@ def test_the_link_cache_database_is_not_written_through_a_symlink(corpus, cli, t
     result = cli("check", ".", cwd=root)
     assert result.code == 0 and "1 skipped" in result.out
     assert victim.read_text() == "mine\n"
+
+
+def test_a_cache_directory_made_here_gets_a_gitignore(tmp_path):
+    cachedir.prepare(tmp_path / "new" / "files", tmp_path / "new")
+    assert (tmp_path / "new" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+@pytest.mark.parametrize("configured", [".", "shared"])
+def test_an_existing_directory_named_as_cache_dir_gets_no_gitignore(
+    corpus, cli, tmp_path, monkeypatch, configured
+):
+    """`cache_dir = "."` (the project itself) or a directory that is there already: an
+    ignore-everything .gitignore there would hide it from git; the caches are written, nothing else."""
+    monkeypatch.delenv(cachedir.ENV_VAR, raising=False)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    named = "." if configured == "." else shared.as_posix()
+    root = corpus({"corpuslint.toml": f'[links]\ncache_dir = "{named}"\n', "a.md": FOOTNOTE})
+    cli("check", "--no-links", ".", cwd=root)
+    where = root if configured == "." else shared
+    assert (where / "files").is_dir()  # the per-file cache went where it was told
+    assert not (where / ".gitignore").exists()
+
+
+def test_clean_in_a_project_directory_removes_only_the_caches(tmp_path):
+    """`cache_dir = "."`: the project's own `files/` and `.gitignore` are not the cache's."""
+    project = tmp_path / "project"
+    (project / "files").mkdir(parents=True)
+    (project / "files" / "report.pdf").write_bytes(b"%PDF")
+    (project / "files" / filecache.DB_NAME).write_bytes(b"x")
+    (project / "files" / (filecache.DB_NAME + "-wal")).write_bytes(b"x")
+    (project / ".gitignore").write_text("build/\n")
+    (project / cachedir.LINKS_FILE).write_bytes(b"y")
+    removed = cachedir.clean(project)
+    assert removed == [str(project / cachedir.LINKS_FILE)]
+    assert sorted(os.listdir(project / "files")) == ["report.pdf"]
+    assert (project / ".gitignore").read_text() == "build/\n"
+
+
+def test_clean_keeps_a_gitignore_that_corpuslint_did_not_write(tmp_path):
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    (directory / ".gitignore").write_text("*.log\n")
+    (directory / cachedir.LINKS_FILE).write_bytes(b"y")
+    assert cachedir.clean(directory) == [str(directory / cachedir.LINKS_FILE)]
+    assert (directory / ".gitignore").read_text() == "*.log\n"

@@ -5,7 +5,6 @@ ever looked up)."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 import signal
@@ -33,7 +32,7 @@ def corpus_urls(server, n):
     urls = []
     for i in range(n):
         host = HOSTS[i % 3]
-        path = ("/ok?i=%d" % i, "/status/404?i=%d" % i, "/moved/301/ok?i=%d" % i)[i % 7 % 3]
+        path = (f"/ok?i={i}", f"/status/404?i={i}", f"/moved/301/ok?i={i}")[i % 7 % 3]
         urls.append(server.url(host, path))
     return urls
 

@@ -35,13 +35,30 @@ class Document:
     text: str  # decoded, BOM removed, newlines normalised to "\n"
     newline: str = "\n"
     bom: bool = False
-    front_matter: FrontMatter | None = None
     body_offset: int = 0  # character offset of the body in `text`
     read_problem: ReadProblem | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # analyses shared by rules of one family
+    yaml_version: str = fm_module.DEFAULT_YAML_VERSION  # what YAML front matter is read with
+    _front_matter: FrontMatter | None = field(default=None, repr=False)
+    _unread: FrontMatter | None = field(default=None, repr=False)  # split off, not parsed yet
+
+    @property
+    def front_matter(self) -> FrontMatter | None:
+        """The front matter, parsed when first asked for (a run without FM rules never pays for
+        YAML: link checks, typography alone)."""
+        unread = self._unread
+        if unread is not None:
+            self._unread = None
+            self._front_matter = fm_module.load(unread, self.yaml_version)
+        return self._front_matter
+
+    @front_matter.setter
+    def front_matter(self, value: FrontMatter | None) -> None:
+        self._unread = None
+        self._front_matter = value
 
     @classmethod
-    def from_bytes(cls, path: str, data: bytes) -> Document:
+    def from_bytes(cls, path: str, data: bytes, yaml_version: str | None = None) -> Document:
         bom = data.startswith(b"\xef\xbb\xbf")
         if bom:
             data = data[3:]
@@ -63,19 +80,18 @@ class Document:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         doc = cls(path, text, newline=newline, bom=bom)
-        front, body_offset = fm_module.split(text)
-        doc.body_offset = body_offset
-        if front is not None:
-            doc.front_matter = fm_module.load(front)
+        if yaml_version is not None:
+            doc.yaml_version = yaml_version
+        doc._unread, doc.body_offset = fm_module.split(text)
         return doc
 
     @classmethod
-    def read(cls, path: str, display: str | None = None) -> Document:
+    def read(cls, path: str, display: str | None = None, yaml_version: str | None = None) -> Document:
         shown = display or path
         data = read_bytes(path)
         if isinstance(data, ReadProblem):
             return cls(shown, "", read_problem=data)
-        return cls.from_bytes(shown, data)
+        return cls.from_bytes(shown, data, yaml_version)
 
     # --- text geometry ------------------------------------------------------------------------
 

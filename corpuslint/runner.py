@@ -42,6 +42,7 @@ class LintPlan:
     links_scope: str | None  # None: links are not collected
     runner_codes: frozenset[str] = frozenset()  # enabled codes the runner reports itself (IO*)
     front_matter: Any = None  # schema_apply.FrontMatterSettings: schemas ($refs read), YAML version
+    schema_codes: bool = True  # an FM rule is enabled: the front matter's schema is looked up
 
 
 @dataclass
@@ -95,8 +96,9 @@ def make_plan(config: Config, codes: set[str]) -> LintPlan:
     scope = None
     if link_codes:
         scope = str(config.links.get("scope", "footnotes"))
+    document_codes = tuple(sorted(c for c in codes if rules[c].phase == "document"))
     return LintPlan(
-        document_codes=tuple(sorted(c for c in codes if rules[c].phase == "document")),
+        document_codes=document_codes,
         severities=severities,
         options=options,
         config_root=str(config.root),
@@ -104,6 +106,8 @@ def make_plan(config: Config, codes: set[str]) -> LintPlan:
         links_scope=scope,
         runner_codes=frozenset(c for c in codes if rules[c].phase == "runner"),
         front_matter=settings_for(config),  # loads the schemas: a broken one is a ConfigError
+        # FM rules and plugins' rules (X codes) see the schema in their context
+        schema_codes=any(code.startswith(("FM", "X")) for code in document_codes),
     )
 
 
@@ -156,10 +160,12 @@ def internal_error(display: str, exc: BaseException) -> Diagnostic:
 
 
 def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileResult:
+    settings = plan.front_matter
+    yaml_version = getattr(settings, "yaml", None)  # the configured YAML version, read once
     if data is None:
-        doc = Document.read(source.path, source.display)
+        doc = Document.read(source.path, source.display, yaml_version)
     else:
-        doc = Document.from_bytes(source.display, data)
+        doc = Document.from_bytes(source.display, data, yaml_version)
     if doc.read_problem is not None:
         problem = doc.read_problem
         if problem.code not in plan.runner_codes:
@@ -174,7 +180,9 @@ def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileRe
         )
         return FileResult(source.display, [diagnostic])
     rules = registry.all_rules()
-    schema, schema_source, schema_problem = _schema_for(doc, source, plan)
+    schema = schema_source = schema_problem = None
+    if plan.schema_codes:  # the schema is the FM rules' business: others never parse the YAML for it
+        schema, schema_source, schema_problem = _schema_for(doc, source, plan)
     problems: list[tuple[str, Problem]] = []
     if schema_problem is not None:
         problems.append(("FM003", schema_problem))

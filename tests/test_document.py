@@ -63,3 +63,28 @@ def test_oversized_file_is_not_read(tmp_path, monkeypatch):
     path.write_text("x" * 11)
     doc = Document.read(str(path))
     assert doc.read_problem.code == "IO002" and "limit" in doc.read_problem.message
+
+
+def test_the_front_matter_is_parsed_only_when_asked_for_and_once(monkeypatch):
+    from corpuslint import front_matter
+
+    calls = []
+    real = front_matter.load
+    monkeypatch.setattr(
+        front_matter, "load", lambda fm, version="1.2": calls.append(version) or real(fm, version)
+    )
+    doc = Document.from_bytes("a.md", b"---\nok: yes\n---\nbody\n", yaml_version="1.1")
+    assert calls == [] and doc.body == "body\n"
+    assert doc.front_matter.data == {"ok": True}  # YAML 1.1, as asked
+    assert doc.front_matter is doc.front_matter and calls == ["1.1"]
+
+
+def test_a_run_without_front_matter_rules_never_parses_the_yaml(corpus, cli, monkeypatch):
+    from corpuslint import front_matter
+
+    root = corpus({"a.md": "---\ntitle: [unclosed\n---\n中文,English。\n"})
+    monkeypatch.setattr(front_matter, "load", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
+    result = cli("check", "--select", "TY", "--no-links", "--no-cache", "--jobs", "1", ".", cwd=root)
+    assert "TY001" in result.out and "IO003" not in result.out, result
+    with_fm = cli("check", "--select", "FM", "--no-links", "--no-cache", "--jobs", "1", ".", cwd=root)
+    assert "IO003" in with_fm.out  # the FM rules did ask for it

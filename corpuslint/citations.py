@@ -141,7 +141,6 @@ MIN_CONTAINED = 4  # normalised characters a title needs to match by being conta
 MAX_SEGMENTS = 8
 
 
-@lru_cache(maxsize=8192)
 @lru_cache(maxsize=65536)
 def normalize_title(text: str) -> str:
     """NFKC, case folded, without punctuation, symbols, whitespace and control characters.

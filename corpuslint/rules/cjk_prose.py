@@ -118,7 +118,15 @@ def fullwidth_edit(item: CjkBlock, index: int, replacement: str, source: int | N
         source = block.source(index)
     if source < 0:
         return None
-    start = _space_bound(block, index, -1, source)
-    if start == source:
+    text = block.text
+    # (most marks have no space beside them and no backslash before them: no bound to look for)
+    start = _space_bound(block, index, -1, source) if index and text[index - 1] == " " else source
+    if start == source and source and item.source[source - 1] == "\\":
         start = _escape_start(item, source)
-    return Edit(start, _space_bound(block, index, 1, source), replacement)
+    next_index = index + 1
+    end = (
+        _space_bound(block, index, 1, source)
+        if next_index < len(text) and text[next_index] == " "
+        else source + 1
+    )
+    return Edit(start, end, replacement)

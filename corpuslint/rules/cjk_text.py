@@ -247,6 +247,11 @@ _INNER_MARK = re.compile(r"[A-Za-z0-9][,.;:!?]\s+[A-Za-z0-9]|[A-Za-z]['’][A-Za
 _RUN_LIMIT = 200  # characters looked at on each side of a mark
 
 
+def _latin_char(char: str) -> bool:
+    """A character of _LATIN_RUN."""
+    return " " <= char <= "~" or char == "\u2019"
+
+
 def latin_run(text: str, index: int) -> tuple[int, int]:
     """The run of Latin text (printable ASCII, apostrophes) around `index`, at most _RUN_LIMIT
     characters on each side."""
@@ -266,6 +271,8 @@ def ends_english_phrase(text: str, index: int) -> bool:
     apostrophe inside (`Hello, world! 程序`, `Don't ever grow up. Play on!`), or four words.
     A mark after one or two words (`推出 Copilot, 然后`) is Chinese punctuation.
     """
+    if not index or not _latin_char(text[index - 1]):
+        return False  # no Latin text before the mark (the common case in Chinese prose)
     start, end = latin_run(text, index)
     left = text[start:index].strip()
     right = text[index + 1 : end].strip(" \t()")

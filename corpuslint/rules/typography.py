@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from corpuslint.diagnostics import Edit, Fix, Problem, Severity
@@ -68,15 +68,16 @@ def checked_marks(options: Mapping[str, Any]) -> str:
     return "".join(c for c in ",:;!?()" if c in marks)
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A half-width mark in CJK text that TY001 reports, with its fix."""
+# TY001's messages and fix messages, per mark (formatted once, shared by every finding)
+_MESSAGES = {
+    half: f"half-width {_KIND[half]} `{half}` in CJK text; use `{full}`"
+    for half, full in HALF_TO_FULL.items()
+}
+_FIX_MESSAGES = {half: f"Replace `{half}` with `{full}`" for half, full in HALF_TO_FULL.items()}
 
-    block: CjkBlock
-    index: int  # virtual position
-    char: str
-    edit: Edit | None
-    source: int  # offset in doc.text, or -1 when the prose map has none
+# A half-width mark TY001 reports: (offset in doc.text or -1 when the prose map has none, the
+# mark, its fix's edit or None). A tuple: a dense document has a hundred of them.
+Mark = tuple[int, str, "Edit | None"]
 
 
 def _neighbour_index(text: str, index: int, step: int, skip: str) -> int:
@@ -91,6 +92,9 @@ def _neighbour_index(text: str, index: int, step: int, skip: str) -> int:
     return -1
 
 
+_SOURCE = itemgetter(0)
+
+
 def halfwidth_marks(doc: Document, checked: str) -> list[Mark]:
     """Every half-width mark of `checked` in CJK text (what TY001 reports), in document order."""
     key = f"typography.halfwidth.{checked}"
@@ -102,7 +106,7 @@ def halfwidth_marks(doc: Document, checked: str) -> list[Mark]:
     for item in cjk_blocks(doc):
         if wanted is not None and wanted.search(item.block.text) and item.cjk_text:
             marks.extend(_block_marks(item, checked))
-    marks.sort(key=lambda m: m.source)
+    marks.sort(key=_SOURCE)
     doc.cache[key] = marks
     return marks
 
@@ -129,12 +133,13 @@ def _converted_pairs(item: CjkBlock, pairs: list[tuple[int, int]]) -> set[int]:
 def _block_marks(item: CjkBlock, checked: str) -> Iterator[Mark]:
     block = item.block
     text = block.text
+    masks = item.masks
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     sentence: list[int] = []
     for match in _PUNCT.finditer(text):
         index = match.start()
-        if item.masked(index):
+        if index in masks:
             continue
         char = text[index]
         if char in "(（":
@@ -178,7 +183,7 @@ def _near_cjk(text: str, index: int, converted: set[int]) -> bool:
 def _mark(item: CjkBlock, index: int) -> Mark:
     char = item.block.text[index]
     source = item.block.source(index)
-    return Mark(item, index, char, fullwidth_edit(item, index, HALF_TO_FULL[char], source), source)
+    return (source, char, fullwidth_edit(item, index, HALF_TO_FULL[char], source))
 
 
 # --- the rules ----------------------------------------------------------------------------------
@@ -230,14 +235,13 @@ def halfwidth_punctuation_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Pr
     except OptionError as exc:
         yield Problem(1, 1, str(exc))
         return
-    for mark in halfwidth_marks(doc, checked):
-        if mark.source < 0:
+    position = doc.position
+    for source, char, edit in halfwidth_marks(doc, checked):
+        if source < 0:
             continue
-        line, column = doc.position(mark.source)
-        full = HALF_TO_FULL[mark.char]
-        fix = Fix(f"Replace `{mark.char}` with `{full}`", (mark.edit,)) if mark.edit else None
-        message = f"half-width {_KIND[mark.char]} `{mark.char}` in CJK text; use `{full}`"
-        yield Problem(line, column, message, line, column + 1, fix=fix)
+        line, column = position(source)
+        fix = Fix(_FIX_MESSAGES[char], (edit,)) if edit else None
+        yield Problem(line, column, _MESSAGES[char], line, column + 1, fix)
 
 
 @rule("TY003", "mixed-punctuation-width", severity=Severity.WARNING, options=_OPTIONS)
@@ -270,9 +274,9 @@ def mixed_punctuation_width(doc: Document, ctx: RuleContext) -> Iterator[Problem
         yield Problem(1, 1, str(exc))
         return
     half: dict[str, list[int]] = {}
-    for mark in halfwidth_marks(doc, checked):
-        if mark.source >= 0:
-            half.setdefault(_KIND[mark.char], []).append(mark.source)
+    for source, char, _edit in halfwidth_marks(doc, checked):
+        if source >= 0:
+            half.setdefault(_KIND[char], []).append(source)
     if not half:
         return
     full: dict[str, list[int]] = {}

@@ -14,7 +14,7 @@ from corpuslint import registry
 from corpuslint.applies import cache_root
 from corpuslint.applies import config_relative as _config_relative
 from corpuslint.config import Config
-from corpuslint.diagnostics import Diagnostic, Problem, Severity, compact, merge_sorted
+from corpuslint.diagnostics import SORT_KEY, Diagnostic, Problem, Severity, compact, merge_sorted
 from corpuslint.discovery import SourceFile
 from corpuslint.document import Document
 from corpuslint.links import run as links_run
@@ -210,7 +210,7 @@ def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileRe
     suppressions = parse_suppressions(doc.text)
     if suppressions is not None:
         diagnostics = suppressions.filter(diagnostics)
-    diagnostics.sort(key=Diagnostic.sort_key)
+    diagnostics.sort(key=SORT_KEY)
     links: list[Any] = []
     if plan.links_scope is not None:
         from corpuslint.links.extract import extract_links

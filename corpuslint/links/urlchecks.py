@@ -175,10 +175,16 @@ class UrlChecks:
 
     def start_workers(self) -> None:
         """Start the link workers now (before the lint's pool, while this process has one thread
-        and a fork is cheap): a large run is likely to need them; one that does not (a warm
-        cache) only sends them home. No-op when this run's checker stays in this process."""
-        if self._workers is None and self._max_workers >= 1 and (self.check_every_url or self.want_titles):
-            self._start_workers(self._max_workers)
+        and a fork is cheap) when the run is likely to need them: a large corpus with no link
+        cache yet (or none used). With a cache, they start only when enough URLs miss it, so
+        a warm rerun forks nothing. No-op when this run's checker stays in this process."""
+        if self._workers is not None or self._max_workers < 1:
+            return
+        if not (self.check_every_url or self.want_titles):
+            return
+        if self._use_cache and _has_cache(self.settings):
+            return
+        self._start_workers(self._max_workers)
 
     def _start_workers(self, shards: int | None = None) -> None:
         from corpuslint.links.schedule import host_of
@@ -272,3 +278,13 @@ def _is_title_text(text: str, url: str) -> bool:
     from corpuslint.citations import is_title_text
 
     return is_title_text(text, url)
+
+
+def _has_cache(settings: LinkSettings) -> bool:
+    """Whether the link cache database has been written (it has pages beyond its header)."""
+    from corpuslint.cachedir import LINKS_FILE
+
+    try:
+        return os.path.getsize(settings.resolved_cache_dir() / LINKS_FILE) > 0
+    except OSError:
+        return False

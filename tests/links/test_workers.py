@@ -5,6 +5,7 @@ ever looked up)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import signal
@@ -256,3 +257,18 @@ def test_sigterm_while_the_workers_check_ends_every_process(server, tmp_path):
     while _group_members(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _group_members(proc.pid) == []  # no link worker left behind
+
+
+def test_workers_start_before_the_lint_only_when_no_link_cache_is_there(server, fast, tmp_path):
+    settings = dataclasses.replace(fast, cache_dir=str(tmp_path / "cache"))
+    cold = urlchecks.UrlChecks(settings, use_cache=True, jobs=2)
+    cold.start_workers()  # no cache yet: a cold run, the workers start at once
+    assert cold._workers is not None
+    cold.add([occ(server.url("127.0.0.1", "/ok?warm"))])
+    cold.finish()
+    warm = urlchecks.UrlChecks(settings, use_cache=True, jobs=2)
+    warm.start_workers()  # a cache: they start when enough URLs miss it, not before
+    assert warm._workers is None
+    warm.add([occ(server.url("127.0.0.1", "/ok?warm"))])
+    warm.finish()
+    assert warm.cached and not warm.fresh and warm.requests == 0

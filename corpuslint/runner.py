@@ -359,8 +359,8 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
         # the URLs are looked up and checked while the files are linted (link workers)
         checks = links_run.url_checks(config, options, codes) if plan.links_scope is not None else None
         try:
-            if checks is not None and len(sources) >= PARALLEL_THRESHOLD:
-                checks.start_workers()
+            if checks is not None:
+                checks.prepare(len(sources))
             for result in _lint_group(sources, config, plan, options):
                 if result.packed is not None:
                     diagnostics.add(result.packed)

@@ -19,6 +19,9 @@ from corpuslint.links.outcomes import MALFORMED, OK, PERMANENT, SKIPPED, SOFT404
 from corpuslint.links.settings import LinkSettings
 
 WORKERS_FROM = 200  # URLs waiting for a request before link workers pay for their start
+# a run of this many files or more forks its link workers before the lint (runner.py): a fork
+# costs a few milliseconds, and a worker that gets nothing exits without importing httpx
+EAGER_FROM_FILES = 50
 LOOKUP_BATCH = 128  # URLs looked up in the link cache at once
 MAX_WORKERS = 4
 
@@ -173,11 +176,17 @@ class UrlChecks:
         if self._max_workers >= 1 and len(self._waiting) >= WORKERS_FROM:
             self._start_workers()
 
+    def prepare(self, files: int) -> None:
+        """Before the lint of `files` files: start the link workers now (before the lint's pool,
+        while this process has one thread and a fork is cheap) when the run is likely to need
+        them: `EAGER_FROM_FILES` files or more and no link cache yet (or none used). With a
+        cache, they start only when enough URLs miss it, so a warm rerun forks nothing."""
+        if files >= EAGER_FROM_FILES:
+            self.start_workers()
+
     def start_workers(self) -> None:
-        """Start the link workers now (before the lint's pool, while this process has one thread
-        and a fork is cheap) when the run is likely to need them: a large corpus with no link
-        cache yet (or none used). With a cache, they start only when enough URLs miss it, so
-        a warm rerun forks nothing. No-op when this run's checker stays in this process."""
+        """Start the link workers now unless the cache promises hits. No-op when this run's
+        checker stays in this process."""
         if self._workers is not None or self._max_workers < 1:
             return
         if not (self.check_every_url or self.want_titles):

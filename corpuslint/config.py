@@ -287,6 +287,11 @@ def _parse(data: Mapping[str, Any], path: Path, prefix: str, extends: tuple[Path
             else:
                 allowed = ", ".join(["severity", *rule.options]) or "severity"
                 raise fail(f"rules.{code}.{key}", f"unknown option (allowed: {allowed})")
+        if rule.validate is not None and options:
+            try:
+                rule.validate({**rule.options, **options})
+            except ValueError as exc:
+                raise fail(f"rules.{code}", str(exc)) from None
         rules[rule.code] = RuleConfig(severity, options)
 
     links = data.get("links", {})

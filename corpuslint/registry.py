@@ -41,6 +41,9 @@ class Rule:
     check: Callable[..., Iterable[Problem]] | None
     doc: str
     distribution: str | None = None  # the plugin distribution that provides it; None: built in
+    # checks a configuration's options (defaults included) when it is read: ValueError names the
+    # problem, and the run stops with a configuration error instead of a finding in every file
+    validate: Callable[[Mapping[str, Any]], object] | None = None
 
     @property
     def summary(self) -> str:
@@ -64,6 +67,7 @@ def rule(
     fixable: bool = False,
     phase: str = "document",
     options: Mapping[str, Any] | None = None,
+    validate: Callable[[Mapping[str, Any]], object] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a rule. For codes reported by a phase rather than a check, decorate a doc stub."""
     assert phase in PHASES, phase
@@ -79,7 +83,7 @@ def rule(
         doc = inspect.cleandoc(function.__doc__ or "")
         check = function if phase in ("document", "corpus") else None
         _RULES[code] = Rule(
-            code, name, severity, fixable, phase, dict(options or {}), check, doc, _distribution
+            code, name, severity, fixable, phase, dict(options or {}), check, doc, _distribution, validate
         )
         return function
 

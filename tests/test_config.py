@@ -41,6 +41,8 @@ def test_first_found_wins(tmp_path):
         ("[[schemas]]\nfiles = ['*.md']\nschema = 'missing.json'\n", "schemas[0].schema"),
         ("[[schemas]]\nfiles = ['*.md']\nschema = 's.json'\nextra = 1\n", "schemas[0].extra"),
         ("schemas = 'x'\n", "schemas"),
+        ("[rules.TY001]\nstyle = 'nope'\n", "rules.TY001"),  # not a style TY001 knows
+        ("[rules.TY003]\nfullwidth = 'x'\n", "rules.TY003"),  # not a mark
     ],
 )
 def test_invalid_config_names_file_and_key(tmp_path, text, key):

@@ -191,7 +191,14 @@ def _mark(item: CjkBlock, index: int) -> Mark:
 _OPTIONS = {"style": DEFAULT_STYLE, "halfwidth": "", "fullwidth": ""}
 
 
-@rule("TY001", "halfwidth-punctuation-in-cjk", severity=Severity.WARNING, fixable=True, options=_OPTIONS)
+@rule(
+    "TY001",
+    "halfwidth-punctuation-in-cjk",
+    severity=Severity.WARNING,
+    fixable=True,
+    options=_OPTIONS,
+    validate=checked_marks,
+)
 def halfwidth_punctuation_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     """Half-width punctuation in Chinese or Japanese text.
 
@@ -244,7 +251,7 @@ def halfwidth_punctuation_in_cjk(doc: Document, ctx: RuleContext) -> Iterator[Pr
         yield Problem(line, column, _MESSAGES[char], line, column + 1, fix)
 
 
-@rule("TY003", "mixed-punctuation-width", severity=Severity.WARNING, options=_OPTIONS)
+@rule("TY003", "mixed-punctuation-width", severity=Severity.WARNING, options=_OPTIONS, validate=checked_marks)
 def mixed_punctuation_width(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     """Full-width and half-width forms of the same punctuation mixed in one document's CJK text.
 

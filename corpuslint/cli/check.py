@@ -43,6 +43,8 @@ def run_options(args: argparse.Namespace, *, progress: bool = False):  # type: i
         overrides["max_per_host"] = args.max_per_host
     if args.timeout:
         overrides["timeout"] = args.timeout
+    if getattr(args, "link_workers", None) is not None:
+        overrides["workers"] = args.link_workers
     if getattr(args, "suggest", False):
         overrides["suggest"] = True
     no_cache = args.no_cache or os.environ.get("CORPUSLINT_NO_CACHE", "").lower() in ("1", "true", "yes")

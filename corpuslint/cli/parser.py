@@ -30,14 +30,22 @@ def _codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
-def _positive_int(value: str) -> int:
+def _whole_number(value: str, least: int) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
+    if number < least:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ {least}, got {value}")
     return number
+
+
+def _positive_int(value: str) -> int:
+    return _whole_number(value, 1)
+
+
+def _non_negative_int(value: str) -> int:
+    return _whole_number(value, 0)
 
 
 def _positive_float(value: str) -> float:
@@ -264,6 +272,12 @@ def _add_check(commands, format_names: list[str]) -> None:  # type: ignore[no-un
     )
     links.add_argument(
         "--max-per-host", type=_positive_int, metavar="N", help="requests in flight per host (default 4)"
+    )
+    links.add_argument(
+        "--link-workers",
+        type=_non_negative_int,
+        metavar="N",
+        help="processes that check links (default: one per two cores, at most 4; 0: the main process)",
     )
     links.add_argument(
         "--timeout",

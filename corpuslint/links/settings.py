@@ -54,6 +54,7 @@ class LinkSettings:
     suggest: bool = False  # ask an archive for a copy of each dead page (an unsafe fix)
     archive_endpoint: str = DEFAULT_ARCHIVE_ENDPOINT  # a Wayback-compatible availability API
     cache_dir: str | None = None  # default: .corpuslint_cache next to corpuslint.toml
+    workers: int | None = None  # link worker processes; None: one per two cores, at most 4; 0: none
     ttl_ok: float = 7 * 24 * 3600.0  # seconds a good result is reused
     ttl_fail: float = 3600.0  # seconds a failure is reused
 
@@ -78,7 +79,14 @@ class LinkSettings:
         )
 
 
-_INT_KEYS = {"max_concurrency": 1, "max_per_host": 1, "max_redirects": 0, "retries": 0, "max_body": 0}
+_INT_KEYS = {
+    "max_concurrency": 1,
+    "max_per_host": 1,
+    "max_redirects": 0,
+    "retries": 0,
+    "max_body": 0,
+    "workers": 0,
+}
 _FLOAT_KEYS = {
     "host_interval": 0.0,
     "timeout": None,

@@ -98,10 +98,7 @@ class UrlChecks:
         self._workers: Any = None
         self._cache: Any = None
         self._use_cache = use_cache
-        count = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
-        # link workers with two cores or more, and only with the real checker (a test's factory
-        # stays in this process)
-        self._max_workers = min(count, MAX_WORKERS) if checker_factory is None and count >= 2 else 0
+        self._max_workers = 0 if checker_factory is not None else worker_count(settings, jobs)
 
     # --- while the files are linted ---------------------------------------------------------
 
@@ -287,6 +284,17 @@ def _is_title_text(text: str, url: str) -> bool:
     from corpuslint.citations import is_title_text
 
     return is_title_text(text, url)
+
+
+def worker_count(settings: LinkSettings, jobs: int | None) -> int:
+    """How many link workers a run may start: `links.workers` when set; else none with `--jobs 1`
+    or one core, and one per two cores otherwise (at most MAX_WORKERS). Half, because the lint's
+    pool, the servers of a local test and the main process share the cores: on two cores a
+    second checking process costs more CPU (one more event loop, IPC) than it gives back."""
+    if settings.workers is not None:
+        return settings.workers
+    count = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)
+    return 0 if count < 2 else max(1, min(MAX_WORKERS, count // 2))
 
 
 def _has_cache(settings: LinkSettings) -> bool:

@@ -272,3 +272,28 @@ def test_workers_start_before_the_lint_only_when_no_link_cache_is_there(server, 
     warm.add([occ(server.url("127.0.0.1", "/ok?warm"))])
     warm.finish()
     assert warm.cached and not warm.fresh and warm.requests == 0
+
+
+def test_how_many_workers(monkeypatch):
+    from corpuslint.links.settings import LinkSettings, settings_from_config
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    auto = LinkSettings()
+    assert urlchecks.worker_count(auto, None) == 4  # one per two cores, at most four
+    assert urlchecks.worker_count(auto, 4) == 2  # --jobs 4
+    assert urlchecks.worker_count(auto, 2) == 1
+    assert urlchecks.worker_count(auto, 1) == 0  # --jobs 1: the main process checks
+    assert urlchecks.worker_count(LinkSettings(workers=3), 1) == 3  # links.workers wins
+    assert settings_from_config({"workers": 0}, None).workers == 0
+    with pytest.raises(ValueError, match="links.workers"):
+        settings_from_config({"workers": -1}, None)
+
+
+def test_no_link_workers_when_told(server, fast, monkeypatch):
+    monkeypatch.setattr(urlchecks, "WORKERS_FROM", 1)
+    checks = urlchecks.UrlChecks(dataclasses.replace(fast, workers=0), use_cache=False, jobs=4)
+    checks.prepare(1000)
+    checks.add(occ(u) for u in corpus_urls(server, 5))
+    assert checks._workers is None
+    checks.finish()
+    assert len(checks.fresh) == 5

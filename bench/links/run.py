@@ -211,7 +211,7 @@ def serve(args: argparse.Namespace) -> int:
     server = LinkServer(HOSTS, latency=args.latency).start()
     directory = Path(tempfile.mkdtemp(prefix="links-serve-", dir=WORK))
     try:
-        write_corpus(directory, server, make_urls(args.urls, rng), args.citations, rng)
+        write_corpus(directory, server, make_urls(args.urls, rng, args.all_ok), args.citations, rng)
         (directory / "corpuslint.toml").write_text("[links]\nallow_private = true\n", encoding="utf-8")
         print(directory, flush=True)
         time.sleep(args.serve)

@@ -26,6 +26,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -176,15 +177,30 @@ def _skip_unused_format_checkers(schema_text: bytes) -> None:
 # --- a schema and what it refers to ---------------------------------------------------------------
 
 cache: dict[tuple[str, tuple[str, ...]], LoadedSchema] = {}  # cleared by api.invalidate_caches
+# (path, roots, working directory) as a caller gave them -> the schema: a document's lookup costs
+# a dictionary access, not the two realpath calls (an lstat per path component) of the key above
+_lookups: dict[tuple[str, tuple[str, ...], str], LoadedSchema] = {}
 
 
 def clear_cache() -> None:
     cache.clear()
+    _lookups.clear()
 
 
 def load_schema(path: str, roots: tuple[str, ...] = ()) -> LoadedSchema:
     """The schema at `path` with every file its `$ref`s reach, which must lie in `roots` (the
     schema's own directory is always allowed). Raises SchemaError naming the file at fault."""
+    lookup = (path, roots, os.getcwd())
+    found = _lookups.get(lookup)
+    if found is None:
+        found = _load(path, roots)
+        if len(_lookups) > 1024:
+            _lookups.clear()
+        _lookups[lookup] = found
+    return found
+
+
+def _load(path: str, roots: tuple[str, ...]) -> LoadedSchema:
     path = os.path.abspath(path)
     roots = tuple(
         sorted({os.path.realpath(root) for root in roots} | {os.path.dirname(os.path.realpath(path))})
@@ -381,7 +397,12 @@ def _refs(contents: Any, uri: str) -> list[tuple[str, str]]:
 
 def shown_path(path: str) -> str:
     """A path as users see it: relative to the working directory when below it."""
+    return _shown_from(path, os.getcwd())
+
+
+@lru_cache(maxsize=1024)
+def _shown_from(path: str, cwd: str) -> str:
     try:
-        return Path(path).relative_to(os.getcwd()).as_posix()
+        return Path(path).relative_to(cwd).as_posix()
     except ValueError:
         return path

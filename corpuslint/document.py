@@ -143,19 +143,40 @@ def read_bytes(path: str, limit: int | None = None) -> bytes | ReadProblem:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return _not_regular(path)
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with open(descriptor, "rb", closefd=True) as handle:
+        descriptor = os.open(path, _READ_FLAGS)
+        try:
             info = os.fstat(descriptor)
             if not stat.S_ISREG(info.st_mode):
                 return _not_regular(path)
             if info.st_size > limit:
                 return _too_large(f"{info.st_size / 1048576:.1f} MiB", limit)
-            data = handle.read(limit + 1)
+            data = _read_at_most(descriptor, info.st_size, limit + 1)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         return ReadProblem("IO002", 1, 1, f"cannot read file: {exc.strerror or exc}")
     if len(data) > limit:  # the file system said less (/proc), or it grew meanwhile
         return _too_large(f"more than {limit:,} bytes", limit)
     return data
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_READ_MORE = 64 * 1024  # bytes asked for past the reported size (a /proc file reports 0)
+
+
+def _read_at_most(descriptor: int, size: int, most: int) -> bytes:
+    """Up to `most` bytes of the file, until its end. The first read asks for the reported size
+    and one byte more (os.read allocates what it is asked for: asking for the limit, 10 MiB,
+    cost a large allocation per file); then in 64 KiB steps until the end or `most`."""
+    chunks = [os.read(descriptor, min(size + 1, most))]
+    total = len(chunks[0])
+    while total < most:
+        chunk = os.read(descriptor, min(_READ_MORE, most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(size: str, limit: int) -> ReadProblem:

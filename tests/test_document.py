@@ -88,3 +88,24 @@ def test_a_run_without_front_matter_rules_never_parses_the_yaml(corpus, cli, mon
     assert "TY001" in result.out and "IO003" not in result.out, result
     with_fm = cli("check", "--select", "FM", "--no-links", "--no-cache", "--jobs", "1", ".", cwd=root)
     assert "IO003" in with_fm.out  # the FM rules did ask for it
+
+
+def test_short_reads_are_continued_to_the_end_of_the_file(tmp_path, monkeypatch):
+    import os
+
+    from corpuslint import document
+
+    data = ARTICLE.encode() * 50
+    (tmp_path / "a.md").write_bytes(data)
+    real_read = os.read
+    monkeypatch.setattr(document.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    assert document.read_bytes(str(tmp_path / "a.md")) == data
+
+
+def test_the_bytes_read_are_the_files_bytes_at_every_size(tmp_path):
+    from corpuslint import document
+
+    for size in (0, 1, 4095, 4096, 65536, 65537, 300_000):
+        data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+        (tmp_path / "a.md").write_bytes(data)
+        assert document.read_bytes(str(tmp_path / "a.md")) == data

@@ -182,6 +182,9 @@ class _YamlBuilder:
         self.open_anchors: set[str] = set()
         self.stack: list[_Frame] = []
         self.root: Any = None
+        import yaml
+
+        self.scalar_node = yaml.ScalarNode
 
     def _pos(self, mark: Any) -> tuple[int, int]:
         return (self.fm.raw_line + mark.line, mark.column + 1)
@@ -202,18 +205,25 @@ class _YamlBuilder:
         import yaml
 
         loader = self.loader
-        loader.get_event()  # StreamStart
-        event = loader.get_event()
+        get_event = loader.get_event
+        get_event()  # StreamStart
+        event = get_event()
         if isinstance(event, yaml.StreamEndEvent):
             self.fm.data = {}  # only comments or nothing: an empty mapping
             return
+        scalar_event, document_end = yaml.ScalarEvent, yaml.DocumentEndEvent
+        scalar = self._scalar
         # DocumentStart, then the root node's events
         while True:
-            event = loader.get_event()
-            if isinstance(event, yaml.DocumentEndEvent):
+            event = get_event()
+            kind = type(event)
+            if kind is scalar_event:
+                scalar(event)
+            elif kind is document_end:
                 break
-            self._event(event, yaml)
-        event = loader.get_event()
+            else:
+                self._event(event, yaml)
+        event = get_event()
         if not isinstance(event, yaml.StreamEndEvent):
             raise yaml.composer.ComposerError(
                 "expected a single document in the front matter",
@@ -223,34 +233,64 @@ class _YamlBuilder:
             )
         self.fm.data = self.root
 
+    def _scalar(self, event: Any) -> None:
+        """A scalar: a key of the open mapping, or a value (most events are these)."""
+        mark = event.start_mark
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self._count(0, mark)
+        text = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(self.scalar_node, text, event.implicit)
+        stack = self.stack
+        parent = stack[-1] if stack else None
+        if parent is not None and parent.is_map and parent.key is _NO_KEY:
+            self._key(parent, text, tag == _MERGE_TAG, mark)
+            return
+        if tag == _STR_TAG or tag == _MERGE_TAG or tag == _VALUE_TAG:
+            value: Any = text  # what the str constructor gives (construct_scalar: the node's value)
+        else:
+            value = self._construct(tag, event)
+        position = (self.fm.raw_line + mark.line, mark.column + 1)
+        if parent is None:
+            path: JsonPath = ()
+            self.root = value
+        else:
+            parent.size += 1
+            if parent.is_map:
+                path = parent.path + (parent.key,)
+                if parent.merge_next:
+                    parent.merges.append((value, parent.key_pos))
+                else:
+                    parent.value[parent.key] = value
+                parent.key = _NO_KEY
+                parent.merge_next = False
+            else:
+                path = parent.path + (len(parent.value),)
+                self.fm.positions.setdefault(path, position)
+                parent.value.append(value)
+        if isinstance(value, str):
+            self.fm.strings.append((path, position[0], position[1], value))
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+
+    def _construct(self, tag: str, event: Any) -> Any:
+        """The value of a scalar that is not a string, by the loader's constructor for `tag`."""
+        node = self.scalar_node(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            value = self.loader.construct_object(node)
+        except ValueError as exc:  # an integer over Python's digit limit
+            digits = sum(ch.isdigit() for ch in event.value)
+            if "digits" in str(exc):
+                raise int_too_long(digits, *self._pos(event.start_mark)) from None
+            raise TooBig(f"front matter is not valid YAML: {exc}", *self._pos(event.start_mark)) from None
+        self.loader.constructed_objects.clear()
+        return value
+
     def _event(self, event: Any, yaml: Any) -> None:
-        if isinstance(event, yaml.ScalarEvent):
-            self._count(1, event.start_mark)
-            tag = event.tag
-            if tag is None or tag == "!":
-                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            parent = self.stack[-1] if self.stack else None
-            if parent is not None and parent.is_map and parent.key is _NO_KEY:
-                self._key(parent, event.value, tag == _MERGE_TAG, event.start_mark)
-                return
-            if tag in (_MERGE_TAG, _VALUE_TAG):
-                tag = _STR_TAG
-            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-            try:
-                value = self.loader.construct_object(node)
-            except ValueError as exc:  # an integer over Python's digit limit
-                digits = sum(ch.isdigit() for ch in event.value)
-                if "digits" in str(exc):
-                    raise int_too_long(digits, *self._pos(event.start_mark)) from None
-                raise TooBig(f"front matter is not valid YAML: {exc}", *self._pos(event.start_mark)) from None
-            self.loader.constructed_objects.clear()
-            path = self._child_path(parent)
-            if isinstance(value, str):
-                self.fm.strings.append((path, *self._pos(event.start_mark), value))
-            if event.anchor is not None:
-                self.anchors[event.anchor] = (value, 1)
-            self._add(parent, value, 1, event.start_mark)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        """Any event but a scalar (the start or end of a collection, an alias)."""
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             self._count(1, event.start_mark)
             if len(self.stack) >= MAX_DEPTH:
                 self._fail(f"front matter nests deeper than {MAX_DEPTH} levels", event.start_mark)

@@ -34,9 +34,10 @@ a reference with `defined=False`: FN001 reports it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-from corpuslint.markdown.types import FrozenRecord
+from corpuslint.diagnostics import _fields, _Record, _tuple_new
 
 if TYPE_CHECKING:
     from corpuslint.document import Document
@@ -51,11 +52,10 @@ def normalize_label(label: str) -> str:
     return _WHITESPACE.sub(" ", label.strip(" \t\n\r\f\v")).casefold()
 
 
-_set = object.__setattr__
-
-
-class Reference(FrozenRecord):
-    __slots__ = ("label", "key", "offset", "end", "line", "column", "defined")
+@_fields
+class Reference(_Record):
+    __slots__ = ()
+    _fields = ("label", "key", "offset", "end", "line", "column", "defined")
     label: str
     key: str
     offset: int  # of "[" in doc.text
@@ -64,20 +64,16 @@ class Reference(FrozenRecord):
     column: int
     defined: bool  # the parser matched it to a definition
 
-    def __init__(
-        self, label: str, key: str, offset: int, end: int, line: int, column: int, defined: bool = True
-    ) -> None:
-        _set(self, "label", label)
-        _set(self, "key", key)
-        _set(self, "offset", offset)
-        _set(self, "end", end)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "defined", defined)
+    def __new__(
+        cls, label: str, key: str, offset: int, end: int, line: int, column: int, defined: bool = True
+    ) -> Reference:
+        return _tuple_new(cls, (label, key, offset, end, line, column, defined))
 
 
-class Definition(FrozenRecord):
-    __slots__ = ("label", "key", "offset", "content_start", "end", "line", "column", "end_line")
+@_fields
+class Definition(_Record):
+    __slots__ = ()
+    _fields = ("label", "key", "offset", "content_start", "end", "line", "column", "end_line")
     label: str
     key: str
     offset: int  # of "[" in doc.text
@@ -87,8 +83,8 @@ class Definition(FrozenRecord):
     column: int
     end_line: int  # 1-based line of the span's last character
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         label: str,
         key: str,
         offset: int,
@@ -97,25 +93,22 @@ class Definition(FrozenRecord):
         line: int,
         column: int,
         end_line: int,
-    ) -> None:
-        _set(self, "label", label)
-        _set(self, "key", key)
-        _set(self, "offset", offset)
-        _set(self, "content_start", content_start)
-        _set(self, "end", end)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "end_line", end_line)
+    ) -> Definition:
+        return _tuple_new(cls, (label, key, offset, content_start, end, line, column, end_line))
 
 
-class FootnoteIndex(FrozenRecord):
-    __slots__ = ("references", "definitions")
+@_fields
+class FootnoteIndex(_Record):
+    __slots__ = ()
+    _fields = ("references", "definitions")
     references: tuple[Reference, ...]
     definitions: tuple[Definition, ...]
 
-    def __init__(self, references: tuple[Reference, ...], definitions: tuple[Definition, ...]) -> None:
-        _set(self, "references", references)
-        _set(self, "definitions", definitions)
+    def __new__(cls, references: tuple[Reference, ...], definitions: tuple[Definition, ...]) -> FootnoteIndex:
+        return _tuple_new(cls, (references, definitions))
+
+
+_EMPTY = FootnoteIndex((), ())
 
 
 def index(doc: Document, dialects: tuple[str, ...] = ()) -> FootnoteIndex:
@@ -136,7 +129,7 @@ def definitions(doc: Document) -> tuple[Definition, ...]:
 
 def build(doc: Document, dialects: tuple[str, ...] = ()) -> FootnoteIndex:
     if doc.read_problem is not None or "[^" not in doc.text:
-        return FootnoteIndex((), ())
+        return _EMPTY
     if dialects:
         from corpuslint.markdown import parse
 
@@ -144,29 +137,40 @@ def build(doc: Document, dialects: tuple[str, ...] = ()) -> FootnoteIndex:
     else:
         parsed = doc.markdown
     text = doc.text
-    position = doc.position
+    starts = doc.line_starts
+    normalize = normalize_label
+    # records built as tuples directly (Reference(...) is the same, through __new__)
     references = []
     for ref in parsed.footnote_refs:
-        label = text[ref.start + 2 : ref.end - 1]
-        line, column = position(ref.start)
+        start = ref.start
+        label = text[start + 2 : ref.end - 1]
+        line = bisect_right(starts, start)
         references.append(
-            Reference(label, normalize_label(label), ref.start, ref.end, line, column, ref.defined)
+            _tuple_new(
+                Reference,
+                (label, normalize(label), start, ref.end, line, start - starts[line - 1] + 1, ref.defined),
+            )
         )
     found = []
     for definition in parsed.footnote_defs:
-        label = text[definition.start + 2 : definition.content_start - 2]
-        line, column = position(definition.start)
-        last_line = position(max(definition.end - 1, definition.start))[0]
+        start = definition.start
+        content_start = definition.content_start
+        label = text[start + 2 : content_start - 2]
+        line = bisect_right(starts, start)
+        end = definition.end
         found.append(
-            Definition(
-                label,
-                normalize_label(label),
-                definition.start,
-                definition.content_start,
-                max(definition.end, definition.content_start),
-                line,
-                column,
-                last_line,
+            _tuple_new(
+                Definition,
+                (
+                    label,
+                    normalize(label),
+                    start,
+                    content_start,
+                    max(end, content_start),
+                    line,
+                    start - starts[line - 1] + 1,
+                    bisect_right(starts, max(end - 1, start)),
+                ),
             )
         )
-    return FootnoteIndex(tuple(references), tuple(found))
+    return _tuple_new(FootnoteIndex, (tuple(references), tuple(found)))

@@ -13,7 +13,7 @@ from corpuslint.markdown import types as t
 from corpuslint.markdown.autolinks import find_bare_urls
 
 if TYPE_CHECKING:
-    from corpuslint.markdown._pulldown import _Builder as Builder
+    from corpuslint.markdown._builder import Builder
 
 # A reference the parser left as text because no definition matches (GitHub shows it as text,
 # corpuslint reports it): `[^label]` over contiguous plain text.

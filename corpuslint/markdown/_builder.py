@@ -9,6 +9,7 @@ when the stack changes, not at every question).
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Any
 
 from corpuslint.markdown import types as t
@@ -224,13 +225,12 @@ class Builder:
         if self.inline is not None:
             self.close_inline()
         out = self.out
-        out.footnote_refs.sort(key=_start)
-        out.links.sort(key=_start)
+        out.footnote_refs.sort(key=_START)
+        out.links.sort(key=_START)
         return out
 
 
-def _start(record: Any) -> int:
-    return record.start
+_START = attrgetter("start")
 
 
 def _locate_destination(text: str, start: int, end: int, dest: str, kind: str) -> tuple[int, int]:

@@ -154,6 +154,7 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
         if "Text" in event:
             if plain and items is None:
                 continue  # code block text, a table's row outside its cells
+            value = event["Text"]
             start = span["start"]
             end = span["end"]
             if ascii:
@@ -168,12 +169,15 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
                         char += gap + count(1, start, at)
                     else:
                         char = far(start)
-                if end - start <= _BLOCK:
-                    at, start, char = end, char, char + (end - start) - count(1, start, end)
+                size = end - start
+                if size == len(value) and value.isascii() and startswith(value, char):
+                    # ASCII text written as it renders: its characters are its bytes
+                    at, start, char = end, char, char + size
+                elif size <= _BLOCK:
+                    at, start, char = end, char, char + size - count(1, start, end)
                 else:
                     at, start, char = end, char, far(end)
                 end = char
-            value = event["Text"]
             if plain:
                 items.append(  # type: ignore[union-attr]
                     Item(TEXT, start, end, value, end - start == len(value) and startswith(value, start))
@@ -269,7 +273,11 @@ def _build(body: str, base: int, text: str) -> t.Parsed:
             if leaf:
                 at, char = span["end"], end
         if leaf:
-            items = _leaf(b, items, kind, value, start, end)
+            if kind == "FootnoteReference" and items is not None and plain:
+                items.append(Item(t.FOOTNOTE_REF, start, end, value))
+                b.reference(value, start, end)
+            else:
+                items = _leaf(b, items, kind, value, start, end)
             continue
         if kind == "Paragraph":
             items = b.open_inline(t.PARAGRAPH, start, end)

@@ -27,7 +27,22 @@ def config_relative(path: str, root: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _resolved_relative_dir(directory: str, cwd: str, root: str) -> str:
-    return _relative_to_root(str(Path(directory or ".").resolve()), root)  # (cwd: part of the key)
+    absolute = os.path.join(cwd, directory)  # (cwd: part of the key)
+    if os.path.isabs(absolute) and os.path.normpath(absolute) == absolute:
+        return _relative_to_root(_real_directory(absolute), root)
+    return _relative_to_root(str(Path(directory or ".").resolve()), root)
+
+
+@lru_cache(maxsize=4096)
+def _real_directory(directory: str) -> str:
+    """os.path.realpath of an absolute, normalised path, from its parent's (cached): one lstat
+    for a directory not seen before instead of one per component (a corpus of page bundles,
+    one index.md per directory, resolved every file's directory from the root)."""
+    parent, name = os.path.split(directory)
+    if not name or parent == directory:
+        return os.path.realpath(directory)
+    path = os.path.join(_real_directory(parent), name)
+    return os.path.realpath(path) if os.path.islink(path) else path
 
 
 def _relative_to_root(absolute: str, root: str) -> str:

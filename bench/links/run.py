@@ -335,6 +335,12 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=3, help="rounds (median reported; default 3)")
     parser.add_argument(
+        "--workers",
+        metavar="N,N,...",
+        help="also run the command with `--link-workers N` for each N (0: the checker in the main "
+        "process); the plain command uses the default",
+    )
+    parser.add_argument(
         "--serve",
         type=float,
         metavar="SECONDS",
@@ -390,6 +396,12 @@ def main() -> int:
             return [sys.executable, "-c", start, *rest]
 
         tools.append((f"corpuslint at {args.before}", before_argv, "corpuslint"))
+    for count in [int(n) for n in args.workers.split(",")] if args.workers else []:
+
+        def workers_argv(directory: Path, count: int = count) -> list[str]:
+            return [*corpuslint_argv(directory)[:-1], "--link-workers", str(count), "."]
+
+        tools.append((f"corpuslint --link-workers {count}", workers_argv, "corpuslint"))
     if not args.no_lk_only:
         # the command as users run it includes the links phase's citation rules (CT001 reads
         # the pages of titled links with GET, CT003 compares titles); --select LK: link checks alone

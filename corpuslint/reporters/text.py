@@ -16,6 +16,7 @@ from corpuslint.reporters import Report, ReportOptions, printable, run_level, sh
 
 BOLD, RED, YELLOW, CYAN, DIM, RESET = "\033[1m", "\033[31m", "\033[33m", "\033[36m", "\033[2m", "\033[0m"
 WORST_FILES = 3
+TAILS = 4096  # formatted pieces kept for reuse (a bound on memory, not on the output)
 
 
 def _plural(count: int, word: str) -> str:
@@ -67,8 +68,24 @@ def report(report: Report, stream: IO[str], options: ReportOptions) -> None:
     else:
         listed, hidden = shown(report, options)
         lines = 0
+        colon = paint(":", CYAN)
+        heads: dict[str, str] = {}  # path -> its painted text and colon
+        tails: dict[tuple, str] = {}  # what follows the column: the same for many findings
+        write = stream.write
         for d in listed:
-            stream.write(f"{paint.location(d)}: {paint.code(d)}{fix_mark(d)} {printable(d.message)}\n")
+            head = heads.get(d.path)
+            if head is None:
+                if len(heads) >= TAILS:
+                    heads.clear()
+                head = heads[d.path] = paint(printable(d.path), BOLD) + colon
+            mark = fix_mark(d)
+            key = (d.code, d.severity, mark, d.message)
+            tail = tails.get(key)
+            if tail is None:
+                if len(tails) >= TAILS:
+                    tails.clear()
+                tail = tails[key] = f": {paint.code(d)}{mark} {printable(d.message)}\n"
+            write(f"{head}{d.line}{colon}{d.column}{tail}")
             lines += 1
             if options.show_source:
                 lines += write_source(stream, d, options, paint)

@@ -287,10 +287,15 @@ def _is_title_text(text: str, url: str) -> bool:
 
 
 def worker_count(settings: LinkSettings, jobs: int | None) -> int:
-    """How many link workers a run may start: `links.workers` when set; else none with `--jobs 1`
-    or one core, and one per two cores otherwise (at most MAX_WORKERS). Half, because the lint's
+    """How many link workers a run may start: none with --suggest; `links.workers` when set;
+    else none with `--jobs 1` or one core, and one per two cores otherwise (at most
+    MAX_WORKERS). Half, because the lint's
     pool, the servers of a local test and the main process share the cores: on two cores a
     second checking process costs more CPU (one more event loop, IPC) than it gives back."""
+    if settings.suggest:
+        # the archive is asked only about hosts that resolved to public addresses, which the
+        # process that resolved them knows: --suggest keeps every check in the main process
+        return 0
     if settings.workers is not None:
         return settings.workers
     count = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)

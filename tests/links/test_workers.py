@@ -284,6 +284,9 @@ def test_how_many_workers(monkeypatch):
     assert urlchecks.worker_count(auto, 2) == 1
     assert urlchecks.worker_count(auto, 1) == 0  # --jobs 1: the main process checks
     assert urlchecks.worker_count(LinkSettings(workers=3), 1) == 3  # links.workers wins
+    # --suggest: the archive is asked only about hosts this process saw resolve to public
+    # addresses, so the checks stay here, whatever the settings
+    assert urlchecks.worker_count(LinkSettings(workers=3, suggest=True), 8) == 0
     assert settings_from_config({"workers": 0}, None).workers == 0
     with pytest.raises(ValueError, match="links.workers"):
         settings_from_config({"workers": -1}, None)

@@ -42,6 +42,7 @@ class Builder:
         self.image_items: list[t.Item] = []
         self.last_definition: tuple[t.Container, int] | None = None
         self.block_refs = 0  # footnote references found in the open block
+        self.block_links = 0  # len(out.links) when the open block opened
         self.nested: set[int] = set()
 
     # --- the container stack ----------------------------------------------------------------
@@ -128,6 +129,7 @@ class Builder:
         held = self.held
         if held is None:
             held = self.held = tuple(self.containers)
+        self.block_links = len(self.out.links)
         inline = self.inline = t.Inline(kind, start, end, held, [], len(self.out.inlines), level)
         self.tight = tight
         return inline.items
@@ -147,8 +149,33 @@ class Builder:
         start, end = inline.start, inline.end
         # every "[^" of the block is a reference the parser found: no undefined one to look for
         candidates = text.count("[^", start, end) > refs
-        if candidates or text.find("://", start, end) >= 0 or text.find("www.", start, end) >= 0:
+        if candidates:
             post_process(self, inline, candidates)
+        elif text.find("://", start, end) >= 0 or text.find("www.", start, end) >= 0:
+            if not self._urls_in_links(start, end):
+                post_process(self, inline, False)
+
+    def _urls_in_links(self, start: int, end: int) -> bool:
+        """Whether every `://` and `www.` of the block [start, end) lies inside one of its links,
+        images or autolinks (a citation's `[title](https://…)`): GitHub finds no bare URL inside
+        a link, so the block has none to look for."""
+        links = self.out.links
+        first = self.block_links
+        if first == len(links):
+            return False
+        text = self.text
+        for marker in ("://", "www."):
+            size = len(marker)
+            at = text.find(marker, start, end)
+            while at >= 0:
+                for k in range(first, len(links)):
+                    link = links[k]
+                    if link.start <= at and at + size <= link.end:
+                        break
+                else:
+                    return False
+                at = text.find(marker, at + 1, end)
+        return True
 
     # --- links and images ---------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ def test_first_found_wins(tmp_path):
         ("schemas = 'x'\n", "schemas"),
         ("[rules.TY001]\nstyle = 'nope'\n", "rules.TY001"),  # not a style TY001 knows
         ("[rules.TY003]\nfullwidth = 'x'\n", "rules.TY003"),  # not a mark
+        ("[rules.FN001]\ncontainer_dialects = ['rst']\n", "rules.FN001"),  # not a dialect
     ],
 )
 def test_invalid_config_names_file_and_key(tmp_path, text, key):

@@ -12,7 +12,8 @@ case-insensitively, with runs of whitespace collapsed, but otherwise on their so
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from corpuslint.citations import find_dates, has_marker_hint
 from corpuslint.diagnostics import Edit, Fix, Problem, Severity
@@ -24,6 +25,13 @@ from corpuslint.registry import RuleContext, rule
 # (`!!! note` / `??? note` bodies indented by four spaces), "colon" (`:::` fences). Off by default:
 # GitHub shows their content as code or text.
 _DIALECT_OPTION = {"container_dialects": []}
+
+
+def _check_dialects(options: Mapping[str, Any]) -> None:
+    """An unknown container dialect is a configuration error (read when the config is)."""
+    from corpuslint.markdown.dialects import validate
+
+    validate(options.get("container_dialects") or [])
 
 
 def _index(doc: Document, ctx: RuleContext) -> FootnoteIndex:
@@ -50,7 +58,7 @@ def _def_problem(definition: Definition, message: str) -> Problem:
 # --- FN001 -------------------------------------------------------------------------------------
 
 
-@rule("FN001", "undefined-footnote", options=_DIALECT_OPTION)
+@rule("FN001", "undefined-footnote", options=_DIALECT_OPTION, validate=_check_dialects)
 def undefined_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     """Footnote reference without a definition.
 
@@ -89,7 +97,7 @@ def undefined_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
 # --- FN002 -------------------------------------------------------------------------------------
 
 
-@rule("FN002", "unused-footnote", options=_DIALECT_OPTION)
+@rule("FN002", "unused-footnote", options=_DIALECT_OPTION, validate=_check_dialects)
 def unused_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     """Footnote definition that nothing references.
 
@@ -126,7 +134,7 @@ def unused_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
 # --- FN003 -------------------------------------------------------------------------------------
 
 
-@rule("FN003", "duplicate-footnote", options=_DIALECT_OPTION)
+@rule("FN003", "duplicate-footnote", options=_DIALECT_OPTION, validate=_check_dialects)
 def duplicate_footnote(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     """Footnote defined more than once.
 

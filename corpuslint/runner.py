@@ -186,10 +186,9 @@ def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileRe
     problems: list[tuple[str, Problem]] = []
     if schema_problem is not None:
         problems.append(("FM003", schema_problem))
+    contexts = _contexts(plan, schema, schema_source)
     for code in plan.document_codes:
-        rule = rules[code]
-        context = RuleContext(options=plan.options[code], schema=schema, schema_source=schema_source)
-        for problem in rule.check(doc, context):
+        for problem in rules[code].check(doc, contexts[code]):
             problems.append((problem.code or code, problem))
     enabled = set(plan.document_codes)
     diagnostics = [
@@ -222,6 +221,24 @@ def _lint_file(source: SourceFile, plan: LintPlan, data: bytes | None) -> FileRe
         tuple(getattr(schema, "files", ())) if schema_source and schema_source not in configured else ()
     )
     return FileResult(source.display, diagnostics, links, suppressions, dependencies)
+
+
+_last_contexts: tuple[Any, ...] | None = None  # (plan, schema, schema source, contexts by code)
+
+
+def _contexts(plan: LintPlan, schema: Any, schema_source: str | None) -> dict[str, RuleContext]:
+    """Every enabled rule's (frozen) context: the same for consecutive files with the same
+    schema, so made once for them, not once per rule and file."""
+    global _last_contexts
+    last = _last_contexts
+    if last is not None and last[0] is plan and last[1] is schema and last[2] == schema_source:
+        return last[3]
+    contexts = {
+        code: RuleContext(options=plan.options[code], schema=schema, schema_source=schema_source)
+        for code in plan.document_codes
+    }
+    _last_contexts = (plan, schema, schema_source, contexts)
+    return contexts
 
 
 def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:

@@ -1,5 +1,3 @@
-import sys
+from corpuslint.cli import run
 
-from corpuslint.cli import main
-
-sys.exit(main())
+run()

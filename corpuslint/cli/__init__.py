@@ -34,7 +34,14 @@ class PipeClosed(Exception):
         self.status = status
 
 
+_MAIN_PID = os.getpid()
+
+
 def _on_signal(signum: int, _frame: object) -> None:
+    if os.getpid() != _MAIN_PID:
+        # a worker forked a moment ago, ended by the main process before it set its own
+        # handlers: it has nothing to unwind (raising here printed a traceback from the fork)
+        os._exit(128 + signum)
     raise Stopped(signum)
 
 
@@ -44,6 +51,8 @@ def _install_signal_handlers() -> dict[int, object]:
 
     if threading.current_thread() is not threading.main_thread():
         return previous
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
         if number is not None:
@@ -92,6 +101,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def run() -> None:
+    """The `corpuslint` command: `main()`, then exit with its status. A run stopped by a signal
+    ends here without the interpreter's shutdown: its workers are already ended, and the
+    shutdown would only race with the process pool's own threads (Python 3.11 can print an
+    "Exception ignored" traceback from one of them after a SIGTERM)."""
+    code = main()
+    if code > 128:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 def _dispatch(parser, args) -> int:  # type: ignore[no-untyped-def]

@@ -84,7 +84,10 @@ def enabled_codes(config: Config, options: RunOptions) -> set[str]:
     return codes
 
 
-def make_plan(config: Config, codes: set[str]) -> LintPlan:
+def make_plan(config: Config, codes: set[str], *, prepare_schemas: bool = True) -> LintPlan:
+    """The plan of a run under `config`. The configured schemas are loaded (a broken one is a
+    ConfigError); with `prepare_schemas=False` they are only read and hashed, and the caller
+    must call `validate_schemas` before it lints a file (run_groups does, on a cache miss)."""
     rules = registry.all_rules()
     severities = {}
     options = {}
@@ -105,7 +108,7 @@ def make_plan(config: Config, codes: set[str]) -> LintPlan:
         schema_globs=tuple((a.files, str(a.schema)) for a in config.schemas),
         links_scope=scope,
         runner_codes=frozenset(c for c in codes if rules[c].phase == "runner"),
-        front_matter=settings_for(config),  # loads the schemas: a broken one is a ConfigError
+        front_matter=settings_for(config, prepare=prepare_schemas),
         # FM rules and plugins' rules (X codes) see the schema in their context
         schema_codes=any(code.startswith(("FM", "X")) for code in document_codes),
     )
@@ -369,8 +372,7 @@ def run_groups(groups: Iterable[tuple[Config, list[SourceFile]]], options: RunOp
     done = 0
     for config, sources in groups:
         codes = enabled_codes(config, options)
-        plan = make_plan(config, codes)
-        validate_schemas(config)
+        plan = make_plan(config, codes, prepare_schemas=False)
         diagnostics = DiagnosticStore()
         results: list[FileResult] = []
         # the URLs are looked up and checked while the files are linted (link workers)
@@ -416,13 +418,19 @@ def _merged(parts: list[Any], link_diagnostics: list[Diagnostic]) -> Any:
 def _lint_group(
     sources: list[SourceFile], config: Config, plan: LintPlan, options: RunOptions
 ) -> Iterator[FileResult]:
+    def lint_checked(misses: list[SourceFile], plan: LintPlan, jobs: int | None, **kwargs: Any) -> Iterator[Any]:
+        if misses:
+            # the schemas are checked when a file is linted (not when the cache serves them all)
+            validate_schemas(config)
+        return lint_files(misses, plan, jobs, **kwargs)
+
     if options.use_cache and sources:
         from corpuslint import filecache
 
         return filecache.open_for(config, plan, cache_root(config, options.cache_dir)).lint(
-            sources, plan, options.jobs, lint_files
+            sources, plan, options.jobs, lint_checked
         )
-    return lint_files(sources, plan, options.jobs)
+    return lint_checked(sources, plan, options.jobs)
 
 
 def _add_stats(total: dict[str, int] | None, stats: Mapping[str, int]) -> dict[str, int]:

@@ -40,8 +40,10 @@ class FrontMatterSettings:
     digest: str = ""  # of every file the entries' schemas read, $ref'd files included
 
 
-def settings_for(config: Any) -> FrontMatterSettings:
-    """Load every configured schema now (a broken one is a ConfigError, exit 2)."""
+def settings_for(config: Any, *, prepare: bool = True) -> FrontMatterSettings:
+    """Load every configured schema now (a broken one is a ConfigError, exit 2). With
+    `prepare=False` the files are only read and hashed (unreadable or malformed JSON is still
+    an error); calling it again with `prepare=True` checks them (schemas.LoadedSchema.prepare)."""
     from corpuslint.config import ConfigError
 
     root = str(config.root)
@@ -49,7 +51,7 @@ def settings_for(config: Any) -> FrontMatterSettings:
     digests = []
     for index, association in enumerate(config.schemas):
         try:
-            loaded = load_schema(str(association.schema), (root,))
+            loaded = load_schema(str(association.schema), (root,), prepare=prepare)
         except SchemaError as exc:
             raise ConfigError(f"{config.name}: schemas[{index}].schema: {exc}") from None
         digests.append(loaded.digest)

@@ -45,15 +45,35 @@ class SchemaError(ValueError):
 
 @dataclass(eq=False)
 class LoadedSchema:
-    """A schema file with everything it refers to; `contents` is the root schema (a dict)."""
+    """A schema file with everything it refers to; `contents` is the root schema (a dict).
+
+    Loading reads the files (JSON, bounded, `$ref`s followed) and hashes them; checking them
+    against their meta-schema and building the `referencing` registry is `prepare()`, done on
+    first use (the registry, the validator) or by the runner before it lints a file: a warm
+    run whose every file is served by the cache never imports jsonschema.
+    """
 
     path: str
     uri: str
     contents: dict[str, Any]
-    registry: Any  # referencing.Registry with every reachable file, retrieval refused
     files: tuple[str, ...]  # every file read (the root first)
     digest: str  # of every file read
+    _sources: dict[str, tuple[str, Any]] = field(default_factory=dict, repr=False)  # path -> (uri, contents)
+    _aliases: dict[str, str] = field(default_factory=dict, repr=False)  # URI -> path of the file serving it
+    _registry: Any = field(default=None, repr=False)
     _validator: Any = field(default=None, repr=False)
+
+    @property
+    def registry(self) -> Any:
+        """The referencing.Registry of every file read, retrieval refused (after `prepare`)."""
+        self.prepare()
+        return self._registry
+
+    def prepare(self) -> None:
+        """Check every file against its meta-schema and resolve every `$ref`; SchemaError
+        naming the file at fault (again on each call, while it is broken)."""
+        if self._registry is None:
+            self._registry = _prepare(self)
 
     def validator(self) -> Any:
         if self._validator is None:
@@ -162,13 +182,14 @@ _FORMAT_CHECKER_MODULES = {
 }
 
 
-def _skip_unused_format_checkers(schema_text: bytes) -> None:
+def _skip_unused_format_checkers(schema: LoadedSchema) -> None:
     """Keep the optional format-checker packages out of the process unless the schema files name
     a format they check: start-up time is what a pre-commit hook pays on every commit."""
     import sys
 
     if "jsonschema" in sys.modules:
         return
+    schema_text = json.dumps([contents for _uri, contents in schema._sources.values()]).encode()
     for module, formats in _FORMAT_CHECKER_MODULES.items():
         if not any(name in schema_text for name in formats):
             sys.modules.setdefault(module, None)  # type: ignore[arg-type]
@@ -187,9 +208,11 @@ def clear_cache() -> None:
     _lookups.clear()
 
 
-def load_schema(path: str, roots: tuple[str, ...] = ()) -> LoadedSchema:
+def load_schema(path: str, roots: tuple[str, ...] = (), *, prepare: bool = True) -> LoadedSchema:
     """The schema at `path` with every file its `$ref`s reach, which must lie in `roots` (the
-    schema's own directory is always allowed). Raises SchemaError naming the file at fault."""
+    schema's own directory is always allowed). Raises SchemaError naming the file at fault.
+    With `prepare=False` only the files are read (JSON, `$ref`s followed, hashed): the meta-schema
+    check and the registry wait for `LoadedSchema.prepare()`."""
     lookup = (path, roots, os.getcwd())
     found = _lookups.get(lookup)
     if found is None:
@@ -197,6 +220,8 @@ def load_schema(path: str, roots: tuple[str, ...] = ()) -> LoadedSchema:
         if len(_lookups) > 1024:
             _lookups.clear()
         _lookups[lookup] = found
+    if prepare:
+        found.prepare()
     return found
 
 
@@ -229,6 +254,55 @@ def _check_schema(cls: Any, contents: Any, shown: str) -> None:
         raise SchemaError(f"schema {shown} nests too deeply to be checked") from None
 
 
+def _prepare(schema: LoadedSchema) -> Any:
+    """The registry of a loaded schema, its files checked against their meta-schema."""
+    import warnings
+
+    _skip_unused_format_checkers(schema)
+    from jsonschema import validators
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012, specification_with
+
+    root = schema._sources[schema.path][1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown $schema dialect: Draft 2020-12 is used
+        cls = validators.validator_for(root, default=validators.Draft202012Validator)
+    _check_schema(cls, root, shown_path(schema.path))
+    try:
+        default = specification_with(root.get("$schema", ""), default=DRAFT202012)
+    except Exception:  # noqa: BLE001  (an unknown dialect)
+        default = DRAFT202012
+    resources = []
+    for file_path, (uri, contents) in schema._sources.items():
+        if file_path != schema.path and isinstance(contents, dict):
+            _check_schema(cls, contents, shown_path(file_path))
+        resource = Resource.from_contents(contents, default_specification=default)
+        resources.append((uri, resource))
+        resources.extend((alias, resource) for alias, served in schema._aliases.items() if served == file_path)
+    registry = Registry(retrieve=_refuse).with_resources(resources)
+    try:
+        registry = registry.crawl()
+    except Exception as exc:  # noqa: BLE001  (an $id or anchor referencing cannot take)
+        raise SchemaError(f"schema {shown_path(schema.path)}: {exc}") from None
+    _check_refs(schema._sources, registry)
+    return registry
+
+
+def _check_refs(sources: dict[str, tuple[str, Any]], registry: Any) -> None:
+    """Every `$ref` resolves now (a pointer into a file that is not there is the schema's
+    fault, reported once, not a failure per document)."""
+    from referencing.exceptions import Unresolvable
+
+    for path, (uri, contents) in sources.items():
+        for base, ref in _refs(contents, uri):
+            try:
+                registry.resolver(base_uri=base).lookup(ref)
+            except Unresolvable:
+                raise SchemaError(f"schema {shown_path(path)}: $ref {ref!r} does not resolve") from None
+            except Exception as exc:  # noqa: BLE001  (a malformed pointer or $id)
+                raise SchemaError(f"schema {shown_path(path)}: $ref {ref!r}: {exc}") from None
+
+
 class _Loader:
     def __init__(self, roots: tuple[str, ...]) -> None:
         self.roots = roots
@@ -238,7 +312,6 @@ class _Loader:
 
     def load(self, path: str) -> LoadedSchema:
         import hashlib
-        import warnings
 
         shown = shown_path(path)
         try:
@@ -248,52 +321,12 @@ class _Loader:
         if not isinstance(root, dict):
             raise SchemaError(f"schema {shown} must be a JSON object, not {type(root).__name__}")
         self.follow(path)
-        _skip_unused_format_checkers(b"".join(self.chunks))
-        from jsonschema import validators
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT202012, specification_with
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # an unknown $schema dialect: Draft 2020-12 is used
-            cls = validators.validator_for(root, default=validators.Draft202012Validator)
-        _check_schema(cls, root, shown)
-        try:
-            default = specification_with(root.get("$schema", ""), default=DRAFT202012)
-        except Exception:  # noqa: BLE001  (an unknown dialect)
-            default = DRAFT202012
-        resources = []
-        for file_path, (uri, contents) in self.files.items():
-            if file_path != path and isinstance(contents, dict):
-                _check_schema(cls, contents, shown_path(file_path))
-            resource = Resource.from_contents(contents, default_specification=default)
-            resources.append((uri, resource))
-            resources.extend(
-                (alias, resource) for alias, served in self.aliases.items() if served == file_path
-            )
-        registry = Registry(retrieve=_refuse).with_resources(resources)
-        try:
-            registry = registry.crawl()
-        except Exception as exc:  # noqa: BLE001  (an $id or anchor referencing cannot take)
-            raise SchemaError(f"schema {shown}: {exc}") from None
         uri = self.files[path][0]
         contents = root if "$id" in root else {"$id": uri, **root}
-        self.check_refs(registry)
         digest = hashlib.sha256(b"\0".join(self.chunks)).hexdigest()
-        return LoadedSchema(path, uri, contents, registry, tuple(self.files), digest)
-
-    def check_refs(self, registry: Any) -> None:
-        """Every `$ref` resolves now (a pointer into a file that is not there is the schema's
-        fault, reported once, not a failure per document)."""
-        from referencing.exceptions import Unresolvable
-
-        for path, (uri, contents) in self.files.items():
-            for base, ref in _refs(contents, uri):
-                try:
-                    registry.resolver(base_uri=base).lookup(ref)
-                except Unresolvable:
-                    raise SchemaError(f"schema {shown_path(path)}: $ref {ref!r} does not resolve") from None
-                except Exception as exc:  # noqa: BLE001  (a malformed pointer or $id)
-                    raise SchemaError(f"schema {shown_path(path)}: $ref {ref!r}: {exc}") from None
+        return LoadedSchema(
+            path, uri, contents, tuple(self.files), digest, dict(self.files), dict(self.aliases)
+        )
 
     def read(self, path: str, shown: str) -> Any:
         if len(self.files) >= MAX_SCHEMA_FILES:

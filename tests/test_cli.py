@@ -191,3 +191,34 @@ def test_an_offline_run_without_a_schema_imports_neither_jsonschema_nor_the_link
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+SCHEMA = '{"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}'
+IMPORTED = (
+    "import sys\nfrom corpuslint.cli import main\nrc = main(['check', '--no-links', '.'])\n"
+    "print(rc, 'jsonschema' in sys.modules, 'referencing' in sys.modules)"
+)
+
+
+def _run_and_report_imports(root):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", IMPORTED], cwd=root, capture_output=True, text=True, timeout=60)
+    return proc.stdout.strip().splitlines()[-1], proc.stderr
+
+
+def test_a_warm_run_with_a_schema_imports_no_jsonschema_and_a_schema_edit_is_still_an_error(corpus):
+    root = corpus(
+        {
+            "a.md": "---\ntitle: T\n---\nText.\n",
+            "s.json": SCHEMA,
+            "corpuslint.toml": '[[schemas]]\nfiles = ["*.md"]\nschema = "s.json"\n',
+        }
+    )
+    assert _run_and_report_imports(root)[0] == "0 True True"  # cold: the file is validated
+    assert _run_and_report_imports(root)[0] == "0 False False"  # every file from the cache
+    (root / "s.json").write_text('{"type": 12}', encoding="utf-8")  # broken: every cached row misses
+    line, err = _run_and_report_imports(root)
+    assert line.startswith("2 "), line + err
+    assert "s.json is not a valid JSON Schema" in err

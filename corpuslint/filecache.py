@@ -158,6 +158,9 @@ class FileCache:
         self.hits = 0
         self.misses = 0
         self.rebuilt = False  # a damaged database was moved aside during this run
+        # `lint` found a row of this configuration key: a run of the same code, config and
+        # schema bytes linted files, so it checked those schemas (runner._lint_group)
+        self.key_seen = False
         self._inode: int | None = None  # of the database file last opened
 
     def _files(self) -> list[Path]:
@@ -258,6 +261,22 @@ class FileCache:
         finally:
             connection.close()
 
+    def _any_row(self) -> bool:
+        """Whether the database holds a row of this configuration key (for any file)."""
+        if self.rebuilt:
+            return False
+        connection = self._open(create=False)
+        if connection is None:
+            return False
+        try:
+            found = connection.execute("SELECT 1 FROM results WHERE config = ? LIMIT 1", (self.key,))
+            return found.fetchone() is not None
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc, connection)
+            return False
+        finally:
+            connection.close()
+
     def load(self, paths: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
         """path -> (display, digest, payload) of this configuration's rows for `paths`."""
         return {row[0]: row[1:] for row in self._select("display, digest, payload", paths)}
@@ -317,6 +336,7 @@ class FileCache:
         the missed files (in worker processes when there are many) and yields its items.
         """
         known = self.load_keys([source.path for source in sources]) if sources else {}
+        self.key_seen = bool(known) or self._any_row()
         hit_paths: set[str] = set()
         for source in sources:
             row = known.get(source.path)

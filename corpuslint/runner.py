@@ -418,18 +418,22 @@ def _merged(parts: list[Any], link_diagnostics: list[Diagnostic]) -> Any:
 def _lint_group(
     sources: list[SourceFile], config: Config, plan: LintPlan, options: RunOptions
 ) -> Iterator[FileResult]:
+    cache = None
+
     def lint_checked(misses: list[SourceFile], plan: LintPlan, jobs: int | None, **kwargs: Any) -> Iterator[Any]:
-        if misses:
-            # the schemas are checked when a file is linted (not when the cache serves them all)
+        # The schemas are checked against their meta-schema when a file is linted, not when the
+        # cache serves every file. Nor when the cache holds results of this very configuration
+        # key (which covers the schema files' bytes and corpuslint's code): the run that wrote
+        # them checked the same schemas (filecache.FileCache.key_seen).
+        if misses and not (cache is not None and cache.key_seen):
             validate_schemas(config)
         return lint_files(misses, plan, jobs, **kwargs)
 
     if options.use_cache and sources:
         from corpuslint import filecache
 
-        return filecache.open_for(config, plan, cache_root(config, options.cache_dir)).lint(
-            sources, plan, options.jobs, lint_checked
-        )
+        cache = filecache.open_for(config, plan, cache_root(config, options.cache_dir))
+        return cache.lint(sources, plan, options.jobs, lint_checked)
     return lint_checked(sources, plan, options.jobs)
 
 

@@ -97,7 +97,8 @@ def front_matter_for(
     if index is None:
         return None, None, None
     path = settings.entries[index].schema
-    loaded = load_schema(path, (settings.root,))
+    # a configured schema: checked by the runner before any file is linted (runner.validate_schemas)
+    loaded = load_schema(path, (settings.root,), prepare=False)
     return loaded, shown_path(loaded.path), None
 
 

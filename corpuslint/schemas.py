@@ -43,6 +43,9 @@ class SchemaError(ValueError):
     """A schema that cannot be used; the message is for the user."""
 
 
+_UNSET: Any = object()
+
+
 @dataclass(eq=False)
 class LoadedSchema:
     """A schema file with everything it refers to; `contents` is the root schema (a dict).
@@ -62,6 +65,10 @@ class LoadedSchema:
     _aliases: dict[str, str] = field(default_factory=dict, repr=False)  # URI -> path of the file serving it
     _registry: Any = field(default=None, repr=False)
     _validator: Any = field(default=None, repr=False)
+    _fast: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._fast = _UNSET
 
     @property
     def registry(self) -> Any:
@@ -79,6 +86,14 @@ class LoadedSchema:
         if self._validator is None:
             self._validator = make_validator(self.contents, self.registry)
         return self._validator
+
+    def fast_check(self) -> Any:
+        """schema_fast's exact predicate of this schema, or None (jsonschema always)."""
+        if self._fast is _UNSET:
+            from corpuslint.schema_fast import predicate
+
+            self._fast = predicate(self.contents)
+        return self._fast
 
 
 def make_validator(contents: Any, registry: Any = None) -> Any:
@@ -106,6 +121,23 @@ def validator_of(schema: Any) -> Any:
         if len(_by_id) >= 64:
             _by_id.clear()
         cached = _by_id[id(schema)] = (schema, make_validator(schema))  # the schema kept: its id stays
+    return cached[1]
+
+
+_fast_by_id: dict[int, tuple[Any, Any]] = {}
+
+
+def fast_check_of(schema: Any) -> Any:
+    """The exact predicate (schema_fast) of a LoadedSchema or a schema dict, or None."""
+    if isinstance(schema, LoadedSchema):
+        return schema.fast_check()
+    cached = _fast_by_id.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        from corpuslint.schema_fast import predicate
+
+        if len(_fast_by_id) >= 64:
+            _fast_by_id.clear()
+        cached = _fast_by_id[id(schema)] = (schema, predicate(schema))
     return cached[1]
 
 

@@ -208,7 +208,7 @@ def _run_and_report_imports(root):
     return proc.stdout.strip().splitlines()[-1], proc.stderr
 
 
-def test_a_warm_run_with_a_schema_imports_no_jsonschema_and_a_schema_edit_is_still_an_error(corpus):
+def test_warm_and_edited_runs_import_no_jsonschema_and_a_schema_edit_is_still_an_error(corpus):
     root = corpus(
         {
             "a.md": "---\ntitle: T\n---\nText.\n",
@@ -216,8 +216,14 @@ def test_a_warm_run_with_a_schema_imports_no_jsonschema_and_a_schema_edit_is_sti
             "corpuslint.toml": '[[schemas]]\nfiles = ["*.md"]\nschema = "s.json"\n',
         }
     )
-    assert _run_and_report_imports(root)[0] == "0 True True"  # cold: the file is validated
+    assert _run_and_report_imports(root)[0] == "0 True True"  # cold: the schema is checked
     assert _run_and_report_imports(root)[0] == "0 False False"  # every file from the cache
+    # an edited file (what a pre-commit hook sees): the cache holds rows of this configuration,
+    # so the schema was checked; the valid front matter is told valid by schema_fast
+    (root / "a.md").write_text("---\ntitle: T2\n---\nText.\n", encoding="utf-8")
+    assert _run_and_report_imports(root)[0] == "0 False False"
+    (root / "a.md").write_text("---\ntitle: 3\n---\nText.\n", encoding="utf-8")  # invalid: jsonschema says why
+    assert _run_and_report_imports(root)[0] == "1 True True"
     (root / "s.json").write_text('{"type": 12}', encoding="utf-8")  # broken: every cached row misses
     line, err = _run_and_report_imports(root)
     assert line.startswith("2 "), line + err

@@ -142,14 +142,22 @@ def schema_violation(doc: Document, ctx: RuleContext) -> Iterator[Problem]:
     fm = doc.front_matter
     if ctx.schema is None or fm is None or not fm.ok:
         return
+    from corpuslint.schemas import fast_check_of, validator_of
+
+    contents = getattr(ctx.schema, "contents", ctx.schema)
+    data = fm.data
+    properties = contents.get("properties") if isinstance(contents, dict) else None
+    if isinstance(data, dict) and "$schema" in data and "$schema" not in (properties or {}):
+        data = {key: value for key, value in data.items() if key != "$schema"}
+    check = fast_check_of(ctx.schema)
+    if check is not None:
+        from corpuslint.schema_fast import is_valid
+
+        if is_valid(check, data):
+            return  # valid, as jsonschema would say (tests/test_schema_fast.py): nothing to report
     from corpuslint import schema_messages
-    from corpuslint.schemas import validator_of
 
     validator = validator_of(ctx.schema)
-    data = fm.data
-    properties = validator.schema.get("properties") if isinstance(validator.schema, dict) else None
-    if "$schema" in data and "$schema" not in (properties or {}):
-        data = {key: value for key, value in data.items() if key != "$schema"}
     try:
         yield from schema_messages.problems(validator.iter_errors(data), fm)
     except Exception as exc:  # noqa: BLE001  (a broken custom format, a $ref that points nowhere)

@@ -37,7 +37,14 @@ def pack(diagnostics: list[Diagnostic]) -> Packed | None:
     """`diagnostics` (sorted, as a file's are) as one Packed; None for none."""
     if not diagnostics:
         return None
-    records = [record(d) for d in diagnostics]
+    return pack_records([record(d) for d in diagnostics])
+
+
+def pack_records(records: list) -> Packed | None:
+    """Sorted records (`diagnostics.record`, or the same values as lists: a cached result's,
+    checked by resultcodec) as one Packed; None for none."""
+    if not records:
+        return None
     errors = sum(1 for r in records if r[4] == 2)
     paths = tuple(dict.fromkeys(r[0] for r in records))
     listed = tuple(dict.fromkeys(r[0] for r in records if r[3] not in RUN_LEVEL_CODES))
@@ -50,8 +57,8 @@ def pack(diagnostics: list[Diagnostic]) -> Packed | None:
         paths,
         listed,
         codes,
-        SORT_KEY(diagnostics[0]),
-        SORT_KEY(diagnostics[-1]),
+        SORT_KEY(records[0]),
+        SORT_KEY(records[-1]),
     )
 
 

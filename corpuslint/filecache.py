@@ -433,7 +433,7 @@ def _unpack(payload: bytes, *, check: bool = True) -> Any | None:
     """The stored result, or None when it does not validate (a damaged or crafted row: a miss)
     or (with `check`) one of its dependencies changed."""
     try:
-        result, dependencies = resultcodec.decode(payload)
+        result, dependencies = resultcodec.decode(payload, packed=True)
     except resultcodec.BadPayload:
         return None
     if check:

@@ -69,11 +69,14 @@ def _diagnostic(d: Diagnostic) -> list[Any]:
 # -- decoding ----------------------------------------------------------------------------------
 
 
-def decode(payload: bytes) -> tuple[Any, list[tuple[str, int, int]]]:
-    """(FileResult, dependency states) from a payload; BadPayload for anything else."""
+def decode(payload: bytes, *, packed: bool = False) -> tuple[Any, list[tuple[str, int, int]]]:
+    """(FileResult, dependency states) from a payload; BadPayload for anything else. With
+    `packed`, the diagnostics come as the result's `packed` records (diagstore.pack_records,
+    checked value by value as for objects, sorted), not as Diagnostic objects: what the run's
+    store keeps, without building an object per cached finding."""
     try:
         data = json.loads(_inflate(payload).decode("utf-8"))
-        return _result(data)
+        return _result(data, packed)
     except BadPayload:
         raise
     except Exception as exc:  # noqa: BLE001  (JSON too deep, not UTF-8, a constructor's own check...)
@@ -95,21 +98,35 @@ def _inflate(payload: bytes) -> bytes:
     return data
 
 
-def _result(data: Any) -> tuple[Any, list[tuple[str, int, int]]]:
-    from corpuslint.links.extract import LinkOccurrence
+def _result(data: Any, packed: bool = False) -> tuple[Any, list[tuple[str, int, int]]]:
     from corpuslint.runner import FileResult
     from corpuslint.suppressions import Suppressions
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadPayload("not a result of this format")
     suppressions = data["suppressions"]
+    items = _list(data["diagnostics"])
+    links = _list(data["links"])
+    if links:
+        from corpuslint.links.extract import LinkOccurrence
+
+        occurrences = [_to_link(LinkOccurrence, item) for item in links]
+    else:
+        occurrences = []
     result = FileResult(
         _str(data["path"]),
-        [_to_diagnostic(item) for item in _list(data["diagnostics"])],
-        [_to_link(LinkOccurrence, item) for item in _list(data["links"])],
+        [] if packed else [_to_diagnostic(item) for item in items],
+        occurrences,
         None if suppressions is None else Suppressions.from_data(suppressions),
         tuple(_str(p) for p in _list(data["result_dependencies"])),
     )
+    if packed and items:
+        from corpuslint.diagnostics import SORT_KEY
+        from corpuslint.diagstore import pack_records
+
+        _check_records(items)
+        items.sort(key=SORT_KEY)  # as the run wrote them; a crafted row cannot disorder the report
+        result.packed = pack_records(items)
     dependencies = []
     for item in _list(data["dependencies"]):
         path, size, mtime_ns = _list(item, 3)
@@ -118,6 +135,51 @@ def _result(data: Any) -> tuple[Any, list[tuple[str, int, int]]]:
 
 
 _SEVERITIES = {int(severity): severity for severity in Severity}
+_SEVERITY_VALUES = set(_SEVERITIES)
+
+
+_INT = {int}
+_STR = {str}
+_OPTIONAL_INT = {int, type(None)}
+_OPTIONAL_LIST = {list, type(None)}
+
+
+def _check_records(items: list[Any]) -> None:
+    """Every item is a diagnostic record of plain values (diagnostics.record, lists for tuples),
+    checked as `_to_diagnostic` checks one, column by column: set(map(type, ...)) runs in C, and a
+    warm run checks every cached finding of the corpus. `type` is exact: True is not an int."""
+    if set(map(type, items)) != {list} or set(map(len, items)) != {9}:
+        raise BadPayload("diagnostic: expected lists of 9")
+    path, line, column, code, severity, message, end_line, end_column, fix = zip(*items)
+    if not (
+        set(map(type, path)) == _STR
+        and set(map(type, line)) == _INT
+        and set(map(type, column)) == _INT
+        and set(map(type, code)) == _STR
+        and set(map(type, message)) == _STR
+        and set(map(type, end_line)) <= _OPTIONAL_INT
+        and set(map(type, end_column)) <= _OPTIONAL_INT
+        and set(map(type, severity)) == _INT
+        and set(severity) <= _SEVERITY_VALUES
+        and set(map(type, fix)) <= _OPTIONAL_LIST
+    ):
+        raise BadPayload("diagnostic: unexpected value types")
+    fixes = [f for f in fix if f is not None]
+    if not fixes:
+        return
+    if set(map(len, fixes)) != {3}:
+        raise BadPayload("fix: expected a list of 3")
+    fix_message, edits, safe = zip(*fixes)
+    if not (set(map(type, fix_message)) == _STR and set(map(type, safe)) == {bool} and set(map(type, edits)) == {list}):
+        raise BadPayload("fix: unexpected value types")
+    every = [edit for group in edits for edit in group]
+    if not every:
+        return
+    if set(map(type, every)) != {list} or set(map(len, every)) != {3}:
+        raise BadPayload("edit: expected a list of 3")
+    start, end, replacement = zip(*every)
+    if not (set(map(type, start)) == _INT and set(map(type, end)) == _INT and set(map(type, replacement)) == _STR):
+        raise BadPayload("edit: unexpected value types")
 
 
 def _to_diagnostic(item: Any) -> Diagnostic:

@@ -94,6 +94,39 @@ def test_a_row_that_does_not_validate_is_a_miss(corpus, cli, payload):
     assert (again.code, again.out) == (cold.code, cold.out)
 
 
+def _with_diagnostic(item: str) -> bytes:
+    return (
+        b'j{"format": 2, "path": "a.md", "suppressions": null, "links": [], "dependencies": [],'
+        b' "result_dependencies": [], "diagnostics": [["a.md", 1, 1, "FN001", 2, "m", null, null, null], '
+        + item.encode()
+        + b"]}"
+    )
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        '["a.md", true, 1, "FN001", 2, "m", null, null, null]',  # a boolean is not a line number
+        '["a.md", 1, 1, "FN001", true, "m", null, null, null]',  # nor a severity (True == 1)
+        '["a.md", 1, 1, "FN001", 7, "m", null, null, null]',
+        '["a.md", 1, 1.0, "FN001", 2, "m", null, null, null]',
+        '["a.md", 1, 1, 5, 2, "m", null, null, null]',
+        '["a.md", 1, 1, "FN001", 2, "m", "2", null, null]',
+        '["a.md", 1, 1, "FN001", 2, "m", null, null]',
+        '{"path": "a.md"}',
+        '["a.md", 1, 1, "FN001", 2, "m", null, null, ["fix", [], 1]]',
+        '["a.md", 1, 1, "FN001", 2, "m", null, null, ["fix", [[1, 2]], true]]',
+        '["a.md", 1, 1, "FN001", 2, "m", null, null, ["fix", [[1, "2", "x"]], true]]',
+        '["a.md", 1, 1, "FN001", 2, "m", null, null, ["fix", [[1, 2, null]], true]]',
+        '["a.md", 1, 1, "FN001", 2, "m", null, null, ["fix", {"a": 1}, true]]',
+    ],
+)
+def test_a_crafted_diagnostic_in_a_row_makes_it_a_miss(item):
+    assert filecache._unpack(_with_diagnostic(item), check=False) is None
+    good = '["a.md", 2, 1, "TY001", 1, "m", 2, 3, ["fix", [[1, 2, "x"]], true]]'
+    assert filecache._unpack(_with_diagnostic(good), check=False).packed.count == 2
+
+
 def test_results_round_trip_through_json_with_fixes_links_and_suppressions(tmp_path):
     from corpuslint.links.extract import LinkOccurrence
     from corpuslint.suppressions import parse
@@ -110,7 +143,12 @@ def test_results_round_trip_through_json_with_fixes_links_and_suppressions(tmp_p
         (str(tmp_path / "s.json"),),
     )
     back = filecache._unpack(filecache._pack(result))
-    assert back == result and back.diagnostics[0].fix == fix
+    from corpuslint.diagstore import DiagnosticStore
+
+    store = DiagnosticStore()
+    store.add(back.packed)  # the diagnostics come as the store's records, checked
+    assert list(store) == result.diagnostics and list(store)[0].fix == fix
+    assert (back.path, back.links, back.dependencies) == (result.path, result.links, result.dependencies)
     assert back.suppressions.suppresses_code("FN002", 4) and not back.suppressions.suppresses_code("FN001", 4)
 
 

@@ -467,7 +467,9 @@ def one_file_runs(corpus: Path, manifest: dict, runs: int, with_user_venv: bool)
     if with_user_venv:
         entry = user_venv()
         if entry:
-            venvs.append(([str(entry)], entry.parent / "python", "runtime-only venv, `pip install .` (as pre-commit)"))
+            venvs.append(
+                ([str(entry)], entry.parent / "python", "runtime-only venv, `pip install .` (as pre-commit)")
+            )
     found = []
     for command, python, label in venvs:
         unit = python_pass(runs, python)
@@ -506,7 +508,9 @@ def one_file_run(
                 path.write_bytes(original + f"\n补记第{index + 1}次。\n".encode())
             m = measure(command, corpus, sample=False)
             if m.returncode != 0:
-                raise SystemExit(f"one-file run failed ({m.returncode}) on a clean file:\n{m.stdout}{m.stderr}")
+                raise SystemExit(
+                    f"one-file run failed ({m.returncode}) on a clean file:\n{m.stdout}{m.stderr}"
+                )
             walls.append(m.wall_s)
             rss.append(m.max_rss_largest_mb)
     finally:

@@ -17,7 +17,6 @@ through a symlink in the place of a cache directory or a cache file (it runs wit
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from collections.abc import Mapping
 from pathlib import Path
@@ -113,6 +112,8 @@ def _remove(path: Path) -> bool:
     except FileNotFoundError:
         return False
     if stat.S_ISDIR(mode):
+        import shutil
+
         shutil.rmtree(path)  # rmtree never follows symlinks inside the tree
     else:
         os.unlink(path)

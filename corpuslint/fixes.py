@@ -27,7 +27,6 @@ are split at "\\n" only, as git splits them (U+2028, U+0085 and CR are line cont
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import stat
 import sys
@@ -38,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corpuslint.diagnostics import Diagnostic
+from corpuslint.digests import blake2b
 from corpuslint.document import ReadProblem, read_bytes
 from corpuslint.edits import applicable, apply_exact, choose, splice
 
@@ -89,7 +89,7 @@ class Stamp:
     @classmethod
     def of(cls, path: str, data: bytes) -> Stamp:
         info = os.stat(path)
-        return cls(info.st_size, info.st_mtime_ns, hashlib.blake2b(data, digest_size=20).digest())
+        return cls(info.st_size, info.st_mtime_ns, blake2b(data, digest_size=20).digest())
 
     @classmethod
     def now(cls, path: str) -> Stamp | None:

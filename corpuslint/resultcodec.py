@@ -150,7 +150,7 @@ def _check_records(items: list[Any]) -> None:
     warm run checks every cached finding of the corpus. `type` is exact: True is not an int."""
     if set(map(type, items)) != {list} or set(map(len, items)) != {9}:
         raise BadPayload("diagnostic: expected lists of 9")
-    path, line, column, code, severity, message, end_line, end_column, fix = zip(*items)
+    path, line, column, code, severity, message, end_line, end_column, fix = zip(*items, strict=True)
     if not (
         set(map(type, path)) == _STR
         and set(map(type, line)) == _INT
@@ -169,16 +169,22 @@ def _check_records(items: list[Any]) -> None:
         return
     if set(map(len, fixes)) != {3}:
         raise BadPayload("fix: expected a list of 3")
-    fix_message, edits, safe = zip(*fixes)
-    if not (set(map(type, fix_message)) == _STR and set(map(type, safe)) == {bool} and set(map(type, edits)) == {list}):
+    fix_message, edits, safe = zip(*fixes, strict=True)
+    if not (
+        set(map(type, fix_message)) == _STR
+        and set(map(type, safe)) == {bool}
+        and set(map(type, edits)) == {list}
+    ):
         raise BadPayload("fix: unexpected value types")
     every = [edit for group in edits for edit in group]
     if not every:
         return
     if set(map(type, every)) != {list} or set(map(len, every)) != {3}:
         raise BadPayload("edit: expected a list of 3")
-    start, end, replacement = zip(*every)
-    if not (set(map(type, start)) == _INT and set(map(type, end)) == _INT and set(map(type, replacement)) == _STR):
+    start, end, replacement = zip(*every, strict=True)
+    if not (
+        set(map(type, start)) == _INT and set(map(type, end)) == _INT and set(map(type, replacement)) == _STR
+    ):
         raise BadPayload("edit: unexpected value types")
 
 

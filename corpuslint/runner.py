@@ -420,7 +420,9 @@ def _lint_group(
 ) -> Iterator[FileResult]:
     cache = None
 
-    def lint_checked(misses: list[SourceFile], plan: LintPlan, jobs: int | None, **kwargs: Any) -> Iterator[Any]:
+    def lint_checked(
+        misses: list[SourceFile], plan: LintPlan, jobs: int | None, **kwargs: Any
+    ) -> Iterator[Any]:
         # The schemas are checked against their meta-schema when a file is linted, not when the
         # cache serves every file. Nor when the cache holds results of this very configuration
         # key (which covers the schema files' bytes and corpuslint's code): the run that wrote

@@ -175,8 +175,8 @@ def _additional(value: Any, schema: dict) -> Check:
         raise _NotCompiled
     known = frozenset(named)
     sub = _compile(value)
-    return lambda instance: not isinstance(instance, dict) or all(
-        sub(item) for key, item in instance.items() if key not in known
+    return lambda instance: (
+        not isinstance(instance, dict) or all(sub(item) for key, item in instance.items() if key not in known)
     )
 
 

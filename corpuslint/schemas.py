@@ -310,7 +310,9 @@ def _prepare(schema: LoadedSchema) -> Any:
             _check_schema(cls, contents, shown_path(file_path))
         resource = Resource.from_contents(contents, default_specification=default)
         resources.append((uri, resource))
-        resources.extend((alias, resource) for alias, served in schema._aliases.items() if served == file_path)
+        resources.extend(
+            (alias, resource) for alias, served in schema._aliases.items() if served == file_path
+        )
     registry = Registry(retrieve=_refuse).with_resources(resources)
     try:
         registry = registry.crawl()
@@ -343,7 +345,7 @@ class _Loader:
         self.chunks: list[bytes] = []
 
     def load(self, path: str) -> LoadedSchema:
-        import hashlib
+        from corpuslint.digests import blake2b
 
         shown = shown_path(path)
         try:
@@ -355,7 +357,7 @@ class _Loader:
         self.follow(path)
         uri = self.files[path][0]
         contents = root if "$id" in root else {"$id": uri, **root}
-        digest = hashlib.sha256(b"\0".join(self.chunks)).hexdigest()
+        digest = blake2b(b"\0".join(self.chunks), digest_size=32).hexdigest()
         return LoadedSchema(
             path, uri, contents, tuple(self.files), digest, dict(self.files), dict(self.aliases)
         )

@@ -204,7 +204,9 @@ def _run_and_report_imports(root):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-c", IMPORTED], cwd=root, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORTED], cwd=root, capture_output=True, text=True, timeout=60
+    )
     return proc.stdout.strip().splitlines()[-1], proc.stderr
 
 
@@ -222,7 +224,9 @@ def test_warm_and_edited_runs_import_no_jsonschema_and_a_schema_edit_is_still_an
     # so the schema was checked; the valid front matter is told valid by schema_fast
     (root / "a.md").write_text("---\ntitle: T2\n---\nText.\n", encoding="utf-8")
     assert _run_and_report_imports(root)[0] == "0 False False"
-    (root / "a.md").write_text("---\ntitle: 3\n---\nText.\n", encoding="utf-8")  # invalid: jsonschema says why
+    (root / "a.md").write_text(
+        "---\ntitle: 3\n---\nText.\n", encoding="utf-8"
+    )  # invalid: jsonschema says why
     assert _run_and_report_imports(root)[0] == "1 True True"
     (root / "s.json").write_text('{"type": 12}', encoding="utf-8")  # broken: every cached row misses
     line, err = _run_and_report_imports(root)

@@ -67,12 +67,16 @@ COUNTS = st.integers(0, 3)
 def _leaf() -> st.SearchStrategy:
     return st.one_of(
         st.builds(lambda t: {"type": t}, st.sampled_from(TYPES)),
-        st.builds(lambda t: {"type": t}, st.lists(st.sampled_from(TYPES), min_size=1, max_size=3, unique=True)),
+        st.builds(
+            lambda t: {"type": t}, st.lists(st.sampled_from(TYPES), min_size=1, max_size=3, unique=True)
+        ),
         st.builds(lambda p: {"pattern": p}, st.sampled_from(PATTERNS)),
         st.builds(lambda f: {"format": f}, st.sampled_from(FORMATS)),
         st.builds(lambda e: {"enum": e}, st.lists(scalars, min_size=1, max_size=4)),
         st.builds(lambda c: {"const": c}, scalars),
-        st.builds(lambda k, n: {k: n}, st.sampled_from(["minLength", "maxLength", "minItems", "maxItems"]), COUNTS),
+        st.builds(
+            lambda k, n: {k: n}, st.sampled_from(["minLength", "maxLength", "minItems", "maxItems"]), COUNTS
+        ),
         st.builds(lambda k, n: {k: n}, st.sampled_from(["minProperties", "maxProperties"]), COUNTS),
         st.builds(
             lambda k, n: {k: n},
@@ -104,7 +108,11 @@ schemas = st.recursive(
             inner,
         ),
         st.builds(lambda i: {"items": i}, inner),
-        st.builds(lambda k, b: {k: b}, st.sampled_from(["anyOf", "allOf", "oneOf"]), st.lists(inner, min_size=1, max_size=3)),
+        st.builds(
+            lambda k, b: {k: b},
+            st.sampled_from(["anyOf", "allOf", "oneOf"]),
+            st.lists(inner, min_size=1, max_size=3),
+        ),
         st.builds(lambda n: {"not": n}, inner),
         st.builds(lambda i, t, e: {"if": i, "then": t, "else": e}, inner, inner, inner),
         st.builds(lambda i, t: {"if": i, "then": t}, inner, inner),
@@ -186,11 +194,23 @@ def test_mdn_shaped_schemas_compile():
         "properties": {
             "title": {"type": "string", "maxLength": 120},
             "slug": {"type": "string"},
-            "spec-urls": {"type": ["array", "string"], "format": "uri", "items": {"type": "string", "format": "uri"}},
-            "status": {"type": "array", "uniqueItems": True, "items": {"enum": ["deprecated", "experimental"]}},
+            "spec-urls": {
+                "type": ["array", "string"],
+                "format": "uri",
+                "items": {"type": "string", "format": "uri"},
+            },
+            "status": {
+                "type": "array",
+                "uniqueItems": True,
+                "items": {"enum": ["deprecated", "experimental"]},
+            },
         },
         "anyOf": [
-            {"if": {"properties": {"slug": {"pattern": "^Glossary/"}}}, "then": {"required": ["title"]}, "else": False},
+            {
+                "if": {"properties": {"slug": {"pattern": "^Glossary/"}}},
+                "then": {"required": ["title"]},
+                "else": False,
+            },
             {"properties": {"slug": {"pattern": "^Web/"}}},
         ],
     }

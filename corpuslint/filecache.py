@@ -369,12 +369,10 @@ class FileCache:
                     digest, payload, result = lint_and_pack([source], plan)[0]
                     if payload is not None:
                         rows.append((source.path, source.display, digest, payload))
-                    result = result if result is not None else _unpack(payload, check=False)
             else:
                 digest, payload, result = next(fresh)
                 if payload is not None:
                     rows.append((source.path, source.display, digest, payload))
-                    result = _unpack(payload, check=False)
             if len(rows) >= BATCH:
                 # one connection for the run's writes: closing one checkpoints the WAL
                 if writer is None:
@@ -398,8 +396,9 @@ class FileCache:
 
 
 def lint_and_pack(sources: list[Any], plan: Any) -> list[tuple[bytes | None, bytes | None, Any]]:
-    """Lint `sources` for the cache (in a worker process): for each, (digest, payload, None), or
-    (digest, None, result) when the result is not to be cached (unreadable, too large)."""
+    """Lint `sources` for the cache (in a worker process): for each, (digest, payload, result
+    with its diagnostics packed), or (digest, None, result) when the result is not to be cached
+    (unreadable, too large)."""
     from corpuslint import runner
 
     items: list[tuple[bytes | None, bytes | None, Any]] = []
@@ -416,7 +415,9 @@ def lint_and_pack(sources: list[Any], plan: Any) -> list[tuple[bytes | None, byt
         if digest is None or _has_read_problem(result):
             items.append((digest, None, result))
         else:
-            items.append((digest, _pack(result), None))
+            # the row for the database, and the result as the run's store keeps it (its
+            # diagnostics packed here, in the worker): the main process decodes nothing
+            items.append((digest, _pack(result), runner.pack_result(result)))
     return items
 
 

@@ -245,10 +245,10 @@ def _contexts(plan: LintPlan, schema: Any, schema_source: str | None) -> dict[st
 
 
 def _lint_chunk(sources: list[SourceFile], plan: LintPlan) -> list[FileResult]:
-    return [_packed(lint_file(source, plan)) for source in sources]
+    return [pack_result(lint_file(source, plan)) for source in sources]
 
 
-def _packed(result: FileResult) -> FileResult:
+def pack_result(result: FileResult) -> FileResult:
     from corpuslint.diagstore import pack
 
     result.packed = pack(result.diagnostics)

@@ -11,12 +11,14 @@ bytes this process or its own workers wrote in this run, never the cache or any 
 from __future__ import annotations
 
 import marshal
+import os
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from corpuslint.diagnostics import SORT_KEY, Diagnostic, from_record, record
 
+IN_MEMORY = 1024 * 1024  # bytes of packed findings kept in memory (~50,000 findings)
 RUN_LEVEL_CODES = frozenset({"LK000"})  # as corpuslint.reporters.RUN_LEVEL_CODES (no import: cycle)
 
 
@@ -66,8 +68,13 @@ class DiagnosticStore:
     """A sequence of diagnostics in sort order, built file by file; iterable any number of times
     (each pass decodes again, holding one file's diagnostics at a time)."""
 
-    def __init__(self) -> None:
+    def __init__(self, in_memory: int = IN_MEMORY) -> None:
         self._blobs: list[bytes] = []
+        self._in_memory = 0  # bytes of `_blobs`
+        self._limit = in_memory
+        self._spill: Any = None  # a temporary file, once the blobs passed `in_memory` bytes
+        self._spans: list[int] = []  # (offset, length) pairs of the blobs in `_spill`
+        self._spilled = 0
         self._count = 0
         self.errors = 0
         self.paths: set[str] = set()
@@ -82,7 +89,7 @@ class DiagnosticStore:
         if self._last is not None and packed.first < self._last:
             self.in_order = False
         self._last = packed.last
-        self._blobs.append(packed.blob)
+        self._keep(packed.blob)
         self._count += packed.count
         self.errors += packed.errors
         self.paths.update(packed.paths)
@@ -112,5 +119,31 @@ class DiagnosticStore:
     def records(self) -> Iterator[list[tuple]]:
         """The diagnostics as `diagnostics.record` tuples, one file's list at a time: what a
         reporter that formats plain values reads without building objects."""
+        if self._spill is not None:
+            fd = self._spill.fileno()
+            spans = self._spans
+            for index in range(0, len(spans), 2):
+                yield marshal.loads(zlib.decompress(os.pread(fd, spans[index + 1], spans[index])))
         for blob in self._blobs:
             yield marshal.loads(zlib.decompress(blob))
+
+    def _keep(self, blob: bytes) -> None:
+        """Blobs stay in memory up to `in_memory` bytes (about 20 bytes a finding); beyond, they
+        all go to an anonymous temporary file, so the main process stays the same size however
+        many findings a run has (a million on 10,000 dense articles)."""
+        if self._spill is None:
+            self._blobs.append(blob)
+            self._in_memory += len(blob)
+            if self._in_memory <= self._limit:
+                return
+            import tempfile
+
+            self._spill = tempfile.TemporaryFile(prefix="corpuslint-findings-")
+            pending, self._blobs, self._in_memory = self._blobs, [], 0
+        else:
+            pending = [blob]
+        for one in pending:
+            self._spans.extend((self._spilled, len(one)))
+            self._spill.write(one)
+            self._spilled += len(one)
+        self._spill.flush()

@@ -84,3 +84,15 @@ def test_diagnostics_are_immutable_records_equal_without_their_fix() -> None:
     with pytest.raises(TypeError):
         assert d < same_but_fix
     assert repr(Edit(0, 1, "x")) == "Edit(start=0, end=1, replacement='x')"
+
+
+def test_a_store_past_its_memory_budget_keeps_the_findings_in_a_temporary_file_in_order() -> None:
+    store = DiagnosticStore(in_memory=200)  # a few files' blobs, then the file
+    files = [[_d(f"{i:03}.md", line) for line in range(1, 30)] for i in range(40)]
+    for diagnostics in files:
+        store.add(pack(diagnostics))
+    assert store._spill is not None and store._blobs == []
+    expected = [d for diagnostics in files for d in diagnostics]
+    assert list(store) == expected
+    assert list(store) == expected  # as often as asked
+    assert len(store) == len(expected) and store.paths == {f"{i:03}.md" for i in range(40)}

@@ -42,16 +42,17 @@ def pack(diagnostics: list[Diagnostic]) -> Packed | None:
     return pack_records([record(d) for d in diagnostics])
 
 
-def pack_records(records: list) -> Packed | None:
+def pack_records(records: list, payload: bytes | None = None) -> Packed | None:
     """Sorted records (`diagnostics.record`, or the same values as lists: a cached result's,
-    checked by resultcodec) as one Packed; None for none."""
+    checked by resultcodec) as one Packed; None for none. With `payload` (the cache row they were
+    checked from, `j` or `z` first: a zlib stream of marshal starts with `x`), that is the blob."""
     if not records:
         return None
     errors = sum(1 for r in records if r[4] == 2)
     paths = tuple(dict.fromkeys(r[0] for r in records))
     listed = tuple(dict.fromkeys(r[0] for r in records if r[3] not in RUN_LEVEL_CODES))
     codes = tuple(dict.fromkeys(r[3] for r in records))
-    blob = zlib.compress(marshal.dumps(records), 1)
+    blob = payload if payload is not None else zlib.compress(marshal.dumps(records), 1)
     return Packed(
         blob,
         len(records),
@@ -62,6 +63,17 @@ def pack_records(records: list) -> Packed | None:
         SORT_KEY(records[0]),
         SORT_KEY(records[-1]),
     )
+
+
+_PAYLOAD_KINDS = frozenset(b"jz")  # resultcodec.RAW, resultcodec.ZLIB
+
+
+def _decoded(blob: bytes) -> list:
+    if blob[0] in _PAYLOAD_KINDS:  # a checked cache row (pack_records)
+        from corpuslint.resultcodec import diagnostics_of
+
+        return diagnostics_of(blob)
+    return marshal.loads(zlib.decompress(blob))
 
 
 class DiagnosticStore:
@@ -123,9 +135,9 @@ class DiagnosticStore:
             fd = self._spill.fileno()
             spans = self._spans
             for index in range(0, len(spans), 2):
-                yield marshal.loads(zlib.decompress(os.pread(fd, spans[index + 1], spans[index])))
+                yield _decoded(os.pread(fd, spans[index + 1], spans[index]))
         for blob in self._blobs:
-            yield marshal.loads(zlib.decompress(blob))
+            yield _decoded(blob)
 
     def _keep(self, blob: bytes) -> None:
         """Blobs stay in memory up to `in_memory` bytes (about 20 bytes a finding); beyond, they

@@ -76,7 +76,7 @@ def decode(payload: bytes, *, packed: bool = False) -> tuple[Any, list[tuple[str
     store keeps, without building an object per cached finding."""
     try:
         data = json.loads(_inflate(payload).decode("utf-8"))
-        return _result(data, packed)
+        return _result(data, packed, payload)
     except BadPayload:
         raise
     except Exception as exc:  # noqa: BLE001  (JSON too deep, not UTF-8, a constructor's own check...)
@@ -98,7 +98,13 @@ def _inflate(payload: bytes) -> bytes:
     return data
 
 
-def _result(data: Any, packed: bool = False) -> tuple[Any, list[tuple[str, int, int]]]:
+def diagnostics_of(payload: bytes) -> list[list[Any]]:
+    """The diagnostic records of a payload that `decode(packed=True)` has checked (the run's
+    store keeps such a payload as the blob of its file: diagstore.Packed)."""
+    return json.loads(_inflate(payload).decode("utf-8"))["diagnostics"]
+
+
+def _result(data: Any, packed: bool = False, payload: bytes = b"") -> tuple[Any, list[tuple[str, int, int]]]:
     from corpuslint.runner import FileResult
     from corpuslint.suppressions import Suppressions
 
@@ -125,8 +131,12 @@ def _result(data: Any, packed: bool = False) -> tuple[Any, list[tuple[str, int, 
         from corpuslint.diagstore import pack_records
 
         _check_records(items)
-        items.sort(key=SORT_KEY)  # as the run wrote them; a crafted row cannot disorder the report
-        result.packed = pack_records(items)
+        ordered = sorted(
+            items, key=SORT_KEY
+        )  # as the run wrote them: a crafted row cannot disorder the report
+        # in order (as this version writes them): the store keeps the checked payload itself and
+        # decodes it again when a reporter reads it, instead of packing the records anew
+        result.packed = pack_records(ordered, payload if ordered == items and payload else None)
     dependencies = []
     for item in _list(data["dependencies"]):
         path, size, mtime_ns = _list(item, 3)

@@ -354,3 +354,20 @@ def test_clean_keeps_a_gitignore_that_corpuslint_did_not_write(tmp_path):
     (directory / cachedir.LINKS_FILE).write_bytes(b"y")
     assert cachedir.clean(directory) == [str(directory / cachedir.LINKS_FILE)]
     assert (directory / ".gitignore").read_text() == "*.log\n"
+
+
+def test_a_cached_row_is_the_stores_blob_when_in_order_and_sorted_anew_when_not():
+    from corpuslint.diagstore import DiagnosticStore
+
+    first = '["a.md", 1, 1, "FN001", 2, "m", null, null, null]'
+    later = '["a.md", 5, 1, "TY001", 1, "m", 5, 2, ["fix", [[3, 4, "x"]], true]]'
+    in_order = _with_diagnostic(later)  # the row's first diagnostic is at line 1
+    assert filecache._unpack(in_order, check=False).packed.blob == in_order
+    reversed_row = in_order.replace(later.encode(), first.encode()).replace(
+        b'[["a.md", 1, 1, "FN001", 2, "m", null, null, null], ', ("[" + later + ", ").encode(), 1
+    )
+    packed = filecache._unpack(reversed_row, check=False).packed
+    assert packed.blob != reversed_row
+    store = DiagnosticStore()
+    store.add(packed)
+    assert [d.line for d in store] == [1, 5]

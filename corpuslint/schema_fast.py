@@ -113,6 +113,7 @@ def _compile(schema: Any) -> Check:
     if not isinstance(schema, dict):
         raise _NotCompiled
     checks: list[Check] = []
+    late: list[Check] = []  # formats: their libraries are imported on first use (~20 ms for uri)
     for keyword, value in schema.items():
         if keyword in _ANNOTATIONS or keyword in ("then", "else"):
             continue
@@ -121,13 +122,28 @@ def _compile(schema: Any) -> Check:
             raise _NotCompiled
         made = make(value, schema)
         if made is not None:
-            checks.append(made)
+            (late if keyword == "format" or _mentions_format(value) else checks).append(made)
+    checks += late  # a conjunction: the order changes nothing but what is computed first
     if not checks:
         return lambda instance: True
     if len(checks) == 1:
         return checks[0]
     every = tuple(checks)
     return lambda instance: all(check(instance) for check in every)
+
+
+def _mentions_format(schema: Any) -> bool:
+    """Whether a subschema has a `format` anywhere (values of enum, const and examples aside)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "format" in node:
+                return True
+            stack.extend(v for k, v in node.items() if k not in ("enum", "const", "examples", "default"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _count(value: Any) -> int:
@@ -288,6 +304,8 @@ def _bound(value: Any, _schema: dict, *, keyword: str) -> Check:
 def _combination(value: Any, _schema: dict, *, how: str) -> Check:
     if not isinstance(value, list) or not value:
         raise _NotCompiled
+    if how == "anyOf":  # the branches without a format first (`images/a.png` never needs the uri check)
+        value = sorted(value, key=_mentions_format)
     branches = tuple(_compile(branch) for branch in value)
     if how == "anyOf":
         return lambda instance: any(branch(instance) for branch in branches)

@@ -245,3 +245,22 @@ def test_fm003_reports_the_same_with_and_without_the_predicate(corpus, cli, monk
     assert fast == slow
     assert {d["path"].rsplit("/", 1)[-1] for d in fast} == {"bad.md", "nodate.md"}
     assert len(fast) >= 5  # title, date, tags, featured_image; the missing date
+
+
+def test_an_any_of_branch_without_a_format_is_tried_first():
+    """A site path never needs the uri format's library (its import is most of a one-file run's
+    schema work); the answer is the same either way round."""
+    import corpuslint.schema_fast as fast
+
+    calls = []
+    schema = {"anyOf": [{"format": "date", "pattern": "^x"}, {"pattern": "^images/"}]}
+
+    original = fast._is_date
+    try:
+        fast._is_date = lambda text: calls.append(text) or original(text)
+        check = predicate(schema)
+        assert is_valid(check, "images/a.png") is True and calls == []
+        assert is_valid(check, "y") is False and calls == []  # the pattern first: no format call
+        assert is_valid(check, "x") is False and calls == ["x"]
+    finally:
+        fast._is_date = original
